@@ -160,4 +160,15 @@ absl::StatusOr<std::vector<std::string>> RenderChoices(const TaskDefinition& tas
   return DocToChoices(task, doc);
 }
 
+absl::StatusOr<std::vector<std::string>> ChoiceContinuations(const TaskDefinition& task,
+                                                             const Sample& sample) {
+  JB_ASSIGN_OR_RETURN(std::vector<std::string> choices, RenderChoices(task, sample));
+  if (choices.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "sample ", sample.index(), " has no choices; a multiple_choice task needs doc_to_choice"));
+  }
+  for (std::string& choice : choices) choice = absl::StrCat(task.target_delimiter(), choice);
+  return choices;
+}
+
 }  // namespace jb::tasks

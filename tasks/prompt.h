@@ -47,6 +47,13 @@ absl::StatusOr<std::string> RenderTarget(const joulebench::v1::TaskDefinition& t
 absl::StatusOr<std::vector<std::string>> RenderChoices(const joulebench::v1::TaskDefinition& task,
                                                        const joulebench::v1::Sample& sample);
 
+// The continuations a multiple_choice task scores by log-likelihood, one per choice, in
+// order: target_delimiter + choice (lm-eval's ConfigurableTask.construct_requests). Each
+// request's prompt is BuildPrompt(task, sample) + continuation, sent with echo and logprobs.
+// InvalidArgument when the task has no choices for this sample.
+absl::StatusOr<std::vector<std::string>> ChoiceContinuations(
+    const joulebench::v1::TaskDefinition& task, const joulebench::v1::Sample& sample);
+
 // The shots BuildPrompt puts before `sample` (see the top of this file), in order.
 std::vector<joulebench::v1::Sample> SelectFewshot(const joulebench::v1::TaskDefinition& task,
                                                   const joulebench::v1::Sample& sample);

@@ -132,6 +132,25 @@ TEST(PromptTest, ChoicesFromATemplateAndTargetsWithoutChoicesStayText) {
               StatusIs(absl::StatusCode::kInvalidArgument, "doc_to_choice: expected a list"));
 }
 
+TEST(PromptTest, ChoiceContinuationsPrependTheTargetDelimiter) {
+  TaskDefinition task;
+  task.set_doc_to_text("{{q}}");
+  task.set_target_delimiter(" ");
+  task.add_doc_to_choice("yes");
+  task.add_doc_to_choice("no");
+  const Sample s = MakeSample(0, R"({"q": "Is it?"})");
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> continuations, ChoiceContinuations(task, s));
+  EXPECT_THAT(continuations, ::testing::ElementsAre(" yes", " no"));
+
+  task.set_target_delimiter("\n");
+  ASSERT_OK_AND_ASSIGN(continuations, ChoiceContinuations(task, s));
+  EXPECT_THAT(continuations, ::testing::ElementsAre("\nyes", "\nno"));
+
+  task.clear_doc_to_choice();
+  EXPECT_THAT(ChoiceContinuations(task, s),
+              StatusIs(absl::StatusCode::kInvalidArgument, "sample 0 has no choices"));
+}
+
 TEST(PromptTest, ErrorsNameTheTemplateAndTheField) {
   TaskDefinition task = QaTask();
   EXPECT_THAT(BuildPrompt(task, MakeSample(0, R"({"question": "x"})")),
