@@ -129,6 +129,8 @@ TEST_F(ResultRepositoryTest, MeasurementSumsDomainsAndIsStoredOnce) {
   m.set_completion_tokens(300);
   m.mutable_server()->set_kind("joulebench-sim");
   m.set_server_metrics_before("vllm:num_requests_running 0\n");
+  m.mutable_server_counters()->set_generation_tokens(300);
+  m.mutable_server_counters()->add_names_found("vllm:generation_tokens_total");
 
   auto insert = [&](const v1::Measurement& measurement) {
     return db().TransactValue([&](pqxx::work& w) -> absl::StatusOr<bool> {
@@ -141,9 +143,11 @@ TEST_F(ResultRepositoryTest, MeasurementSumsDomainsAndIsStoredOnce) {
   EXPECT_EQ(Scalar("SELECT concat_ws('|', gpu_energy_j, cpu_energy_j,"
                    " COALESCE(dram_energy_j::text, 'null'), total_energy_j, method, simulated,"
                    " jsonb_array_length(readings), server->>'kind', completion_tokens, pue,"
-                   " COALESCE(carbon_intensity_g_per_kwh::text, 'null'), region)"
+                   " COALESCE(carbon_intensity_g_per_kwh::text, 'null'), region,"
+                   " server_counters->>'generation_tokens', server_metrics_before)"
                    " FROM shard_measurements"),
-            "150|30|null|180|nvml-energy-counter|t|3|joulebench-sim|300|1|null|DEU");
+            "150|30|null|180|nvml-energy-counter|t|3|joulebench-sim|300|1|null|DEU|300|"
+            "vllm:num_requests_running 0\n");
   v1::Measurement other = m;
   other.set_total_energy_j(1);
   ASSERT_OK_AND_ASSIGN(bool again, insert(other));
