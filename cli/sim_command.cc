@@ -20,10 +20,13 @@ void AddSimCommand(CLI::App& app, int* exit_code) {
       "tests and the demo: its answers, latencies and energy are simulated.");
   AddFlag(cmd, "--listen", flags->listen, "HOST:PORT to listen on (port 0 picks a free one)");
   AddFlag(cmd, "--profile", flags->options.profile,
-          "Profile YAML file, or builtin:demo-gpu / builtin:demo-cpu (default builtin:demo-gpu)");
+          "Profile YAML file, or builtin:NAME: demo-gpu (the default), demo-cpu, bench-zero, "
+          "bench-fidelity");
   AddFlag(cmd, "--suites", flags->options.suite_dirs,
           "Extra suite directories whose samples the simulator can answer");
   AddFlag(cmd, "--log-level", flags->options.log_level, "trace, debug, info, warn or error");
+  AddFlag(cmd, "--http-threads", flags->options.http_threads,
+          "Most connection threads at once (one per concurrent client; started on demand)");
   cmd->callback([flags, exit_code] {
     if (!InitLogging("sim", flags->options.log_level).ok()) {
       *exit_code = kExitUsage;

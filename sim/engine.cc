@@ -1,123 +1,159 @@
 #include "sim/engine.h"
 
+#include <algorithm>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace jb::sim {
 namespace {
 
-// Prometheus label value escaping: backslash, double quote and newline.
-std::string LabelValue(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
-void Family(std::string* out, const char* name, const char* type, const char* help) {
-  absl::StrAppend(out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
-}
+// Longest single sleep, so that Stop() is noticed quickly.
+constexpr absl::Duration kSleepStep = absl::Milliseconds(50);
 
 }  // namespace
 
+const char* FailureKindName(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::k429:
+      return "429";
+    case FailureKind::k500:
+      return "500";
+    case FailureKind::k503:
+      return "503";
+    case FailureKind::kDisconnect:
+      return "disconnect";
+    case FailureKind::kStall:
+      return "stall";
+    case FailureKind::kNone:
+      break;
+  }
+  return "";
+}
+
 RequestSlot::~RequestSlot() { engine_->Release(*model_); }
 
-void RequestSlot::Complete(const GenerationPlan& plan) { engine_->CountCompleted(*model_, plan); }
-
-SimEngine::SimEngine(Profile profile, std::shared_ptr<const Oracle> oracle, Clock* clock)
+SimEngine::SimEngine(Profile profile, std::shared_ptr<const Oracle> oracle, Clock* clock,
+                     size_t timing_log_capacity)
     : profile_(std::move(profile)),
       oracle_(std::move(oracle)),
       clock_(clock),
       started_(clock->Now()),
       power_(profile_.hardware.idle_w, profile_.hardware.busy_w, profile_.TotalMaxNumSeqs(), clock),
+      metrics_(profile_),
+      timing_log_(std::max<size_t>(1, timing_log_capacity)),
       rng_(profile_.seed) {
   absl::MutexLock lock(&mu_);
   for (const ModelProfile& m : profile_.models) models_[m.name];
-  for (int code : {429, 500, 503}) failures_[code] = 0;
 }
 
-int SimEngine::DrawFailure() {
+FailureKind SimEngine::DrawFailure() {
   const FailureRates& r = profile_.failures;
-  if (r.rate_429 + r.rate_500 + r.rate_503 <= 0) return 0;
+  if (r.Total() <= 0) return FailureKind::kNone;
   double u;
   {
     absl::MutexLock lock(&rng_mu_);
     u = std::uniform_real_distribution<double>(0, 1)(rng_);
   }
-  int code = 0;
-  if (u < r.rate_429) {
-    code = 429;
-  } else if (u < r.rate_429 + r.rate_500) {
-    code = 500;
-  } else if (u < r.rate_429 + r.rate_500 + r.rate_503) {
-    code = 503;
+  const std::pair<double, FailureKind> ranges[] = {{r.rate_429, FailureKind::k429},
+                                                   {r.rate_500, FailureKind::k500},
+                                                   {r.rate_503, FailureKind::k503},
+                                                   {r.rate_disconnect, FailureKind::kDisconnect},
+                                                   {r.rate_stall, FailureKind::kStall}};
+  double upper = 0;
+  for (const auto& [rate, kind] : ranges) {
+    upper += rate;
+    if (rate > 0 && u < upper) {
+      metrics_.CountFailure(FailureKindName(kind));
+      return kind;
+    }
   }
-  if (code != 0) {
-    absl::MutexLock lock(&mu_);
-    ++failures_[code];
-  }
-  return code;
+  return FailureKind::kNone;
 }
 
 double SimEngine::JitterFactor(double jitter) {
   if (jitter <= 0) return 1;
-  absl::MutexLock lock(&rng_mu_);
   return std::uniform_real_distribution<double>(1 - jitter, 1 + jitter)(rng_);
 }
 
-GenerationPlan SimEngine::Plan(const ModelProfile& model, const GenerationRequest& request) {
+GenerationPlan SimEngine::Plan(const ModelProfile& model, const GenerationRequest& request,
+                               double load_factor) {
   GenerationPlan plan;
   plan.answer = oracle_->Answer(model.name, request.prompt);
   ApplyLimits(plan.answer.text, request, &plan);
   plan.prompt_tokens = request.prompt_tokens;
   const double ttft_ms = model.ttft_ms + model.prefill_ms_per_token * request.prompt_tokens;
-  plan.first_token_delay = absl::Milliseconds(ttft_ms * JitterFactor(model.jitter));
-  plan.inter_token_delay = absl::Milliseconds(model.itl_ms * JitterFactor(model.jitter));
+  plan.token_times.reserve(plan.pieces.size());
+  absl::MutexLock lock(&rng_mu_);
+  plan.first_token_delay =
+      absl::Milliseconds(ttft_ms * JitterFactor(model.ttft_jitter) * load_factor);
+  absl::Duration t = plan.first_token_delay;
+  for (size_t i = 0; i < plan.pieces.size(); ++i) {
+    if (i > 0) t += absl::Milliseconds(model.itl_ms * JitterFactor(model.itl_jitter) * load_factor);
+    plan.token_times.push_back(t);
+  }
   return plan;
 }
 
-std::unique_ptr<RequestSlot> SimEngine::Admit(const ModelProfile& model) {
+absl::StatusOr<std::unique_ptr<RequestSlot>> SimEngine::Admit(const ModelProfile& model) {
   absl::MutexLock lock(&mu_);
+  if (stopping_) return absl::UnavailableError("the simulator is stopping");
   ModelState& state = models_[model.name];
-  ++state.waiting;
-  const uint32_t limit = model.max_num_seqs;
-  const auto ready = [&] { return stopping_.HasBeenNotified() || state.running < limit; };
-  // Re-checked whenever mu_ is released; Stop() takes mu_ after notifying.
-  mu_.Await(absl::Condition(&ready));
-  --state.waiting;
-  if (stopping_.HasBeenNotified()) return nullptr;
-  ++state.running;
-  power_.SetRunning(++running_total_);
-  return std::make_unique<RequestSlot>(this, &model);
+  if (state.running < model.max_num_seqs && state.waiting.empty()) {
+    power_.SetRunning(++running_total_);
+    return std::make_unique<RequestSlot>(this, &model, model.LoadFactor(++state.running));
+  }
+  if (state.waiting.size() >= model.max_waiting) {
+    return absl::ResourceExhaustedError("waiting queue full");
+  }
+  Waiter waiter;
+  state.waiting.push_back(&waiter);
+  while (!waiter.admitted && !stopping_) waiter.cv.Wait(&mu_);
+  if (!waiter.admitted) {
+    state.waiting.erase(std::find(state.waiting.begin(), state.waiting.end(), &waiter));
+    return absl::UnavailableError("the simulator is stopping");
+  }
+  return std::make_unique<RequestSlot>(this, &model, waiter.load_factor);
 }
 
 void SimEngine::Release(const ModelProfile& model) {
   absl::MutexLock lock(&mu_);
-  --models_[model.name].running;
+  ModelState& state = models_[model.name];
+  if (!state.waiting.empty() && !stopping_) {
+    // The place passes straight to the oldest waiter: first come, first served.
+    Waiter* next = state.waiting.front();
+    state.waiting.pop_front();
+    next->admitted = true;
+    next->load_factor = model.LoadFactor(state.running);
+    next->cv.Signal();
+    return;
+  }
+  --state.running;
   power_.SetRunning(--running_total_);
 }
 
-void SimEngine::CountCompleted(const ModelProfile& model, const GenerationPlan& plan) {
-  absl::MutexLock lock(&mu_);
-  ModelState& state = models_[model.name];
-  state.prompt_tokens += plan.prompt_tokens;
-  state.generation_tokens += plan.completion_tokens;
-  ++(plan.finish_reason == "length" ? state.success_length : state.success_stop);
+bool SimEngine::SleepUntil(absl::Duration deadline) {
+  while (!stopping_) {
+    const absl::Duration now = clock_->MonotonicNow();
+    if (now >= deadline) return true;
+    clock_->Sleep(std::min(deadline - now, kSleepStep));
+  }
+  return false;
 }
 
-bool SimEngine::Sleep(absl::Duration d) { return !stopping_.WaitForNotificationWithTimeout(d); }
+bool SimEngine::stopping() const { return stopping_; }
+
+void SimEngine::Finish(RequestTiming timing) {
+  metrics_.Observe(timing);
+  timing_log_.Add(std::move(timing));
+}
 
 void SimEngine::Stop() {
-  if (!stopping_.HasBeenNotified()) stopping_.Notify();
-  absl::MutexLock lock(&mu_);  // wakes Admit's waiters to re-check
+  absl::MutexLock lock(&mu_);
+  stopping_ = true;
+  for (auto& [name, state] : models_) {
+    for (Waiter* waiter : state.waiting) waiter->cv.Signal();
+  }
 }
 
 std::string SimEngine::NextId(const std::string& prefix) {
@@ -126,57 +162,20 @@ std::string SimEngine::NextId(const std::string& prefix) {
 }
 
 std::string SimEngine::RenderMetrics() {
-  const double energy_j = power_.EnergyJ();
-  const double power_w = power_.PowerW();
-  absl::MutexLock lock(&mu_);
-  std::string out;
-  auto per_model = [&](const char* name, const char* type, const char* help, auto value) {
-    Family(&out, name, type, help);
-    for (const auto& [model, state] : models_) {
-      absl::StrAppend(&out, name, "{model_name=\"", LabelValue(model), "\"} ", value(state), "\n");
+  MetricsSnapshot now;
+  now.hardware = profile_.hardware.name;
+  now.energy_j = power_.EnergyJ();
+  now.power_w = power_.PowerW();
+  now.start_unix_s = absl::ToDoubleSeconds(started_ - absl::UnixEpoch());
+  {
+    absl::MutexLock lock(&mu_);
+    for (const ModelProfile& m : profile_.models) {
+      const ModelState& state = models_[m.name];
+      now.models[m.name] = {state.running, static_cast<uint32_t>(state.waiting.size()),
+                            m.max_num_seqs};
     }
-  };
-  per_model("vllm:num_requests_running", "gauge", "Number of requests in model execution batches.",
-            [](const ModelState& s) { return s.running; });
-  per_model("vllm:num_requests_waiting", "gauge", "Number of requests waiting to be processed.",
-            [](const ModelState& s) { return s.waiting; });
-  per_model("vllm:prompt_tokens_total", "counter",
-            "Number of prefill tokens processed (simulated: words).",
-            [](const ModelState& s) { return s.prompt_tokens; });
-  per_model("vllm:generation_tokens_total", "counter",
-            "Number of generation tokens processed (simulated: words).",
-            [](const ModelState& s) { return s.generation_tokens; });
-  Family(&out, "vllm:request_success_total", "counter",
-         "Count of successfully processed requests.");
-  for (const auto& [model, state] : models_) {
-    const std::string label = LabelValue(model);
-    absl::StrAppend(&out, "vllm:request_success_total{finished_reason=\"stop\",model_name=\"",
-                    label, "\"} ", state.success_stop, "\n");
-    absl::StrAppend(&out, "vllm:request_success_total{finished_reason=\"length\",model_name=\"",
-                    label, "\"} ", state.success_length, "\n");
   }
-  const std::string hw = LabelValue(profile_.hardware.name);
-  Family(&out, "joulebench_sim_energy_joules_total", "counter",
-         "Energy of the SIMULATED hardware since the simulator started, in joules. Simulated, "
-         "not measured.");
-  absl::StrAppend(&out, "joulebench_sim_energy_joules_total{hardware=\"", hw, "\"} ",
-                  absl::StrFormat("%.6f", energy_j), "\n");
-  Family(&out, "joulebench_sim_power_watts", "gauge",
-         "Power of the SIMULATED hardware now, in watts. Simulated, not measured.");
-  absl::StrAppend(&out, "joulebench_sim_power_watts{hardware=\"", hw, "\"} ",
-                  absl::StrFormat("%.3f", power_w), "\n");
-  Family(&out, "joulebench_sim_injected_failures_total", "counter",
-         "Requests failed on purpose by the profile's failure injection, by HTTP status.");
-  for (const auto& [code, count] : failures_) {
-    absl::StrAppend(&out, "joulebench_sim_injected_failures_total{code=\"", code, "\"} ", count,
-                    "\n");
-  }
-  Family(&out, "joulebench_sim_start_time_seconds", "gauge",
-         "When the simulator started, in seconds since the Unix epoch.");
-  absl::StrAppend(&out, "joulebench_sim_start_time_seconds ",
-                  absl::StrFormat("%.3f", absl::ToDoubleSeconds(started_ - absl::UnixEpoch())),
-                  "\n");
-  return out;
+  return metrics_.Render(now);
 }
 
 }  // namespace jb::sim

@@ -3,17 +3,27 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 
 namespace jb::sim {
 namespace {
 
 bool IsSpace(char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); }
 
+std::string Join(const std::vector<std::string>& pieces) {
+  std::string text;
+  for (const std::string& piece : pieces) text += piece;
+  return text;
+}
+
 }  // namespace
 
+const char* const kFillerWords[16] = {"and",   "the",    "simulated", "model", "keeps", "going",
+                                      "with",  "filler", "words",     "until", "it",    "reaches",
+                                      "every", "token",  "it",        "owes"};
+
 absl::Duration GenerationPlan::Total() const {
-  return first_token_delay +
-         inter_token_delay * (completion_tokens > 1 ? completion_tokens - 1 : 0);
+  return token_times.empty() ? first_token_delay : token_times.back();
 }
 
 uint32_t CountTokens(const std::string& text) {
@@ -50,23 +60,44 @@ std::vector<std::string> SplitTokens(const std::string& text) {
 }
 
 void ApplyLimits(const std::string& reply, const GenerationRequest& request, GenerationPlan* plan) {
-  std::string text = reply;
+  std::vector<std::string> pieces = SplitTokens(reply);
+  const size_t answer_tokens = pieces.size();
+  // vLLM's ignore_eos and min_tokens suppress the end of sequence; the simulator's stand-in for
+  // whatever a model would have written next is filler.
+  size_t floor = request.min_tokens;
+  if (request.ignore_eos && request.max_tokens)
+    floor = std::max<size_t>(floor, *request.max_tokens);
+  if (request.max_tokens) floor = std::min<size_t>(floor, *request.max_tokens);
+  for (size_t k = 0; pieces.size() < floor; ++k) {
+    const char* word = kFillerWords[k % std::size(kFillerWords)];
+    pieces.push_back(pieces.empty() ? std::string(word) : absl::StrCat(" ", word));
+  }
+  std::string text = Join(pieces);
+  // Stop strings are checked only after min_tokens, as vLLM's stop checker does.
+  size_t protected_len = 0;
+  for (size_t i = 0; i < std::min<size_t>(request.min_tokens, pieces.size()); ++i) {
+    protected_len += pieces[i].size();
+  }
   size_t cut = std::string::npos;
   for (const std::string& stop : request.stop) {
     if (stop.empty()) continue;
-    cut = std::min(cut, text.find(stop));
+    cut = std::min(cut, text.find(stop, protected_len));
   }
-  if (cut != std::string::npos) text.resize(cut);
+  const bool stopped = cut != std::string::npos;
+  if (stopped) {
+    text.resize(cut);
+    pieces = SplitTokens(text);
+  }
   plan->finish_reason = "stop";
-  std::vector<std::string> pieces = SplitTokens(text);
   if (request.max_tokens && pieces.size() > *request.max_tokens) {
     pieces.resize(*request.max_tokens);
-    text.clear();
-    for (const std::string& piece : pieces) text += piece;
     // A cut in the middle leaves no trailing whitespace, as a tokenizer would not emit it yet.
-    text = std::string(absl::StripTrailingAsciiWhitespace(text));
+    text = std::string(absl::StripTrailingAsciiWhitespace(Join(pieces)));
     pieces = SplitTokens(text);
     plan->finish_reason = "length";
+  } else if (!stopped && request.max_tokens && pieces.size() == *request.max_tokens &&
+             (pieces.size() > answer_tokens || request.ignore_eos)) {
+    plan->finish_reason = "length";  // no end of sequence came before the limit
   }
   plan->text = std::move(text);
   plan->pieces = std::move(pieces);

@@ -10,7 +10,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kLater[] = " arrives in a later version of joulebench-sim";
+// vLLM's default --max-logprobs.
+constexpr int64_t kMaxLogprobs = 20;
 
 // The text of a message's content: a string, null, or a list of parts whose text parts count.
 std::optional<std::string> ContentText(const json& content) {
@@ -29,8 +30,77 @@ std::optional<std::string> ContentText(const json& content) {
   return text;
 }
 
-// Parses the body and the fields both endpoints share. On error, sets out->error.
-json ParseCommon(const std::string& body, ParsedRequest* out) {
+// doc[key] when present and not null, else nullptr.
+const json* Field(const json& doc, const char* key) {
+  auto it = doc.find(key);
+  return it == doc.end() || it->is_null() ? nullptr : &*it;
+}
+
+// Reads an optional boolean field into *out. False on a wrong type (error set).
+bool OptionalBool(const json& doc, const char* key, bool* out, ParsedRequest* parsed) {
+  const json* v = Field(doc, key);
+  if (v == nullptr) return true;
+  if (!v->is_boolean()) {
+    parsed->error = BadRequest(absl::StrCat("'", key, "' must be true or false"), key);
+    return false;
+  }
+  *out = v->get<bool>();
+  return true;
+}
+
+// Reads an optional integer field in [lo, hi]. False on a wrong value (error set).
+bool OptionalInt(const json& doc, const char* key, int64_t lo, int64_t hi,
+                 std::optional<int64_t>* out, ParsedRequest* parsed) {
+  const json* v = Field(doc, key);
+  if (v == nullptr) return true;
+  if (!v->is_number_integer() || v->get<int64_t>() < lo || v->get<int64_t>() > hi) {
+    parsed->error =
+        BadRequest(absl::StrCat("'", key, "' must be an integer from ", lo, " to ", hi), key);
+    return false;
+  }
+  *out = v->get<int64_t>();
+  return true;
+}
+
+bool ParseStreamOptions(const json& doc, ParsedRequest* out) {
+  GenerationRequest& r = out->request;
+  const json* options = Field(doc, "stream_options");
+  if (options == nullptr) return true;
+  // vLLM's validator tests the value's truth: {} passes without stream.
+  if (options->is_object() && !options->empty() && !r.stream) {
+    out->error =
+        BadRequest("Stream options can only be defined when `stream=True`.", "stream_options");
+    return false;
+  }
+  if (!options->is_object()) {
+    out->error = BadRequest("'stream_options' must be an object", "stream_options");
+    return false;
+  }
+  return OptionalBool(*options, "include_usage", &r.include_usage, out) &&
+         OptionalBool(*options, "continuous_usage_stats", &r.continuous_usage_stats, out);
+}
+
+bool ParseStop(const json& doc, ParsedRequest* out) {
+  const json* stop = Field(doc, "stop");
+  if (stop == nullptr) return true;
+  if (stop->is_string()) {
+    out->request.stop.push_back(stop->get<std::string>());
+    return true;
+  }
+  if (stop->is_array()) {
+    for (const json& s : *stop) {
+      if (!s.is_string()) break;
+      out->request.stop.push_back(s.get<std::string>());
+    }
+    if (out->request.stop.size() == stop->size()) return true;
+  }
+  out->error = BadRequest("'stop' must be a string or a list of strings", "stop");
+  return false;
+}
+
+// Parses the body and the fields both endpoints share; *max_tokens gets the raw limit (chat:
+// max_completion_tokens wins). On error, sets out->error.
+json ParseCommon(const std::string& body, ParsedRequest* out, std::optional<int64_t>* max_tokens) {
   json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     out->error = BadRequest("the request body is not valid JSON");
@@ -47,58 +117,39 @@ json ParseCommon(const std::string& body, ParsedRequest* out) {
     return doc;
   }
   r.model = model->get<std::string>();
-  if (auto stream = doc.find("stream"); stream != doc.end() && !stream->is_null()) {
-    if (!stream->is_boolean()) {
-      out->error = BadRequest("'stream' must be true or false", "stream");
-      return doc;
-    }
-    r.stream = stream->get<bool>();
-  }
+  if (!OptionalBool(doc, "stream", &r.stream, out) || !ParseStreamOptions(doc, out)) return doc;
   if (auto n = doc.find("n"); n != doc.end() && !n->is_null() && *n != 1) {
-    out->error = BadRequest(absl::StrCat("n > 1", kLater, "; send n: 1"), "n");
+    out->error = BadRequest("n > 1 is not simulated by joulebench-sim; send n: 1", "n");
     return doc;
   }
-  if (auto echo = doc.find("echo"); echo != doc.end() && echo->is_boolean() && echo->get<bool>()) {
-    out->error = BadRequest(absl::StrCat("echo", kLater), "echo");
-    return doc;
-  }
-  if (auto logprobs = doc.find("logprobs"); logprobs != doc.end() && !logprobs->is_null() &&
-                                            !(logprobs->is_boolean() && !logprobs->get<bool>())) {
-    out->error = BadRequest(absl::StrCat("logprobs", kLater), "logprobs");
-    return doc;
-  }
-  if (auto stop = doc.find("stop"); stop != doc.end() && !stop->is_null()) {
-    if (stop->is_string()) {
-      r.stop.push_back(stop->get<std::string>());
-    } else if (stop->is_array()) {
-      for (const json& s : *stop) {
-        if (!s.is_string()) {
-          out->error = BadRequest("'stop' must be a string or a list of strings", "stop");
-          return doc;
-        }
-        r.stop.push_back(s.get<std::string>());
-      }
-    } else {
-      out->error = BadRequest("'stop' must be a string or a list of strings", "stop");
-      return doc;
-    }
-  }
+  if (!ParseStop(doc, out) || !OptionalBool(doc, "ignore_eos", &r.ignore_eos, out)) return doc;
   for (const char* key : {"max_tokens", "max_completion_tokens"}) {
-    auto v = doc.find(key);
-    if (v == doc.end() || v->is_null()) continue;
-    if (!v->is_number_integer() || v->get<int64_t>() < 1 || v->get<int64_t>() > 100'000'000) {
-      out->error = BadRequest(absl::StrCat("'", key, "' must be an integer of at least 1"), key);
-      return doc;
-    }
-    r.max_tokens = static_cast<uint32_t>(v->get<int64_t>());
+    if (!OptionalInt(doc, key, 0, 100'000'000, max_tokens, out)) return doc;
   }
+  std::optional<int64_t> min_tokens;
+  if (!OptionalInt(doc, "min_tokens", 0, 100'000'000, &min_tokens, out)) return doc;
+  r.min_tokens = static_cast<uint32_t>(min_tokens.value_or(0));
   return doc;
 }
 
-json Usage(const GenerationPlan& plan) {
-  return {{"prompt_tokens", plan.prompt_tokens},
-          {"completion_tokens", plan.completion_tokens},
-          {"total_tokens", plan.prompt_tokens + plan.completion_tokens}};
+// Checks max_tokens (>= 1 unless `allow_zero`) against min_tokens and stores it.
+bool SetMaxTokens(std::optional<int64_t> max_tokens, bool allow_zero, ParsedRequest* out) {
+  GenerationRequest& r = out->request;
+  if (!max_tokens) return true;
+  if (*max_tokens < 1 && !allow_zero) {
+    out->error = BadRequest("'max_tokens' must be an integer of at least 1 (0 only with echo)",
+                            "max_tokens");
+    return false;
+  }
+  if (r.min_tokens > *max_tokens) {
+    out->error =
+        BadRequest(absl::StrCat("min_tokens must be less than or equal to max_tokens=", *max_tokens,
+                                ", got ", r.min_tokens, "."),
+                   "min_tokens");
+    return false;
+  }
+  r.max_tokens = static_cast<uint32_t>(*max_tokens);
+  return true;
 }
 
 }  // namespace
@@ -119,8 +170,26 @@ std::string ErrorJson(const ApiError& error) {
 
 ParsedRequest ParseChatRequest(const std::string& body) {
   ParsedRequest out;
-  json doc = ParseCommon(body, &out);
-  if (out.error) return out;
+  std::optional<int64_t> max_tokens;
+  json doc = ParseCommon(body, &out, &max_tokens);
+  if (out.error || !SetMaxTokens(max_tokens, /*allow_zero=*/false, &out)) return out;
+  GenerationRequest& r = out.request;
+  if (const json* echo = Field(doc, "echo"); echo != nullptr && *echo != false) {
+    out.error = BadRequest("chat echo is not simulated by joulebench-sim", "echo");
+    return out;
+  }
+  bool logprobs = false;
+  std::optional<int64_t> top;
+  if (!OptionalBool(doc, "logprobs", &logprobs, &out) ||
+      !OptionalInt(doc, "top_logprobs", 0, kMaxLogprobs, &top, &out)) {
+    return out;
+  }
+  if (top.value_or(0) > 0 && !logprobs) {
+    out.error =
+        BadRequest("when using `top_logprobs`, `logprobs` must be set to true.", "top_logprobs");
+    return out;
+  }
+  if (logprobs) r.logprobs = static_cast<uint32_t>(top.value_or(0));
   auto messages = doc.find("messages");
   if (messages == doc.end() || !messages->is_array() || messages->empty()) {
     out.error = BadRequest("'messages' is required and must be a non-empty list", "messages");
@@ -134,14 +203,13 @@ ParsedRequest ParseChatRequest(const std::string& body) {
     if (m.is_object() && content != m.end()) text = ContentText(*content);
     if (!m.is_object() || role == m.end() || !role->is_string() || !text) {
       out.error = BadRequest(
-          "each message needs a string 'role' and a 'content' string or list "
-          "of text parts",
+          "each message needs a string 'role' and a 'content' string or list of text parts",
           "messages");
       return out;
     }
-    out.request.prompt_tokens += CountTokens(*text);
+    r.prompt_tokens += CountTokens(*text);
     if (*role == "user") {
-      out.request.prompt = *text;
+      r.prompt = *text;
       has_user = true;
     }
   }
@@ -151,9 +219,26 @@ ParsedRequest ParseChatRequest(const std::string& body) {
 
 ParsedRequest ParseCompletionRequest(const std::string& body) {
   ParsedRequest out;
-  json doc = ParseCommon(body, &out);
+  std::optional<int64_t> max_tokens;
+  json doc = ParseCommon(body, &out, &max_tokens);
   if (out.error) return out;
-  if (!doc.contains("max_tokens") || doc["max_tokens"].is_null()) out.request.max_tokens = 16;
+  GenerationRequest& r = out.request;
+  if (!OptionalBool(doc, "echo", &r.echo, &out)) return out;
+  if (!max_tokens) max_tokens = 16;
+  if (!SetMaxTokens(max_tokens, /*allow_zero=*/r.echo, &out)) return out;
+  if (const json* logprobs = Field(doc, "logprobs"); logprobs != nullptr) {
+    if (!logprobs->is_number_integer() || logprobs->get<int64_t>() < 0) {
+      out.error = BadRequest("`logprobs` must be a positive value.", "logprobs");
+      return out;
+    }
+    if (logprobs->get<int64_t>() > kMaxLogprobs) {
+      out.error = BadRequest(absl::StrCat("Requested sample logprobs of ", logprobs->dump(),
+                                          ", which is greater than max allowed: ", kMaxLogprobs),
+                             "logprobs");
+      return out;
+    }
+    r.logprobs = logprobs->get<uint32_t>();
+  }
   auto prompt = doc.find("prompt");
   const json* text = nullptr;
   if (prompt != doc.end() && prompt->is_string()) {
@@ -169,38 +254,9 @@ ParsedRequest ParseCompletionRequest(const std::string& body) {
         "prompt");
     return out;
   }
-  out.request.prompt = text->get<std::string>();
-  out.request.prompt_tokens = CountTokens(out.request.prompt);
+  r.prompt = text->get<std::string>();
+  r.prompt_tokens = CountTokens(r.prompt);
   return out;
-}
-
-std::string ChatCompletionJson(const GenerationPlan& plan, const std::string& id, int64_t created,
-                               const std::string& model) {
-  return json{
-      {"id", id},
-      {"object", "chat.completion"},
-      {"created", created},
-      {"model", model},
-      {"choices", json::array({{{"index", 0},
-                                {"message", {{"role", "assistant"}, {"content", plan.text}}},
-                                {"logprobs", nullptr},
-                                {"finish_reason", plan.finish_reason}}})},
-      {"usage", Usage(plan)}}
-      .dump();
-}
-
-std::string CompletionJson(const GenerationPlan& plan, const std::string& id, int64_t created,
-                           const std::string& model) {
-  return json{{"id", id},
-              {"object", "text_completion"},
-              {"created", created},
-              {"model", model},
-              {"choices", json::array({{{"index", 0},
-                                        {"text", plan.text},
-                                        {"logprobs", nullptr},
-                                        {"finish_reason", plan.finish_reason}}})},
-              {"usage", Usage(plan)}}
-      .dump();
 }
 
 std::string ModelsJson(const Profile& profile, int64_t created) {

@@ -1,11 +1,14 @@
-// The OpenAI/vLLM wire format as the simulator speaks it: request parsing for
-// POST /v1/chat/completions and /v1/completions, and the JSON of responses, model cards and
-// errors (reference/vllm-lmeval-pg-grpc-k8s.md sections 1.1-1.4).
+// The OpenAI/vLLM request side as the simulator speaks it: parsing POST /v1/chat/completions and
+// /v1/completions bodies into a GenerationRequest, and the JSON of errors and model cards
+// (reference/vllm-lmeval-pg-grpc-k8s.md sections 1.1-1.5). Replies are in sim/openai_reply.h.
 //
 // Errors use vLLM's shape: {"error": {"message", "type", "param", "code"}} with the HTTP status
-// as code. Fields the simulator does not model (temperature, top_p, seed, ...) are accepted and
-// ignored; fields it cannot honour yet (logprobs, echo, n > 1, token-id prompts) are rejected
-// with 400 so nobody mistakes their absence for a result.
+// as code, and vLLM's messages where vLLM has one. Fields the simulator does not model
+// (temperature, top_p, seed, ...) are accepted and ignored; fields it cannot honour (n > 1,
+// token-id prompts, chat echo) are rejected with 400 so nobody mistakes their absence for a
+// result. Understood: stream, stream_options {include_usage, continuous_usage_stats} (only with
+// stream: true), stop, max_tokens / max_completion_tokens, min_tokens, ignore_eos, and
+// completions' echo and logprobs (0..20) or chat's logprobs and top_logprobs (0..20).
 // Thread-safety: free functions.
 #pragma once
 
@@ -41,13 +44,8 @@ struct ParsedRequest {
 // prompt_tokens count the words of every message. max_completion_tokens wins over max_tokens.
 ParsedRequest ParseChatRequest(const std::string& body);
 // Completions: `prompt` is a string or a list of one string; max_tokens defaults to 16 as in
-// OpenAI's and vLLM's completions API.
+// OpenAI's and vLLM's completions API, and may be 0 with echo (the prompt's logprobs only).
 ParsedRequest ParseCompletionRequest(const std::string& body);
-
-std::string ChatCompletionJson(const GenerationPlan& plan, const std::string& id, int64_t created,
-                               const std::string& model);
-std::string CompletionJson(const GenerationPlan& plan, const std::string& id, int64_t created,
-                           const std::string& model);
 
 // GET /v1/models: {"object": "list", "data": [ModelCard...]} with owned_by "joulebench-sim".
 std::string ModelsJson(const Profile& profile, int64_t created);

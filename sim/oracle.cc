@@ -1,12 +1,15 @@
 #include "sim/oracle.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "common/sha256.h"
+#include "sim/generation.h"
 #include "tasks/prompt.h"
 #include "tasks/scoring.h"
 
@@ -39,6 +42,13 @@ double ToUnit(uint64_t v) { return static_cast<double>(v >> 11) * 0x1.0p-53; }
 double ScoreOf(const TaskDefinition& task, const std::string& target, const std::string& text) {
   absl::StatusOr<tasks::Score> score = tasks::ScoreGeneration(task, target, text);
   return score.ok() ? score->score : -1;
+}
+
+// Unicode code points in UTF-8 `text` (bytes that do not continue a sequence).
+size_t CodePoints(const std::string& text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
 }
 
 bool ParseInteger(const std::string& s, int64_t* out) {
@@ -105,7 +115,92 @@ void Oracle::Index(const tasks::Suite& suite) {
     }
     if (entry.wrong_texts.empty()) entry.wrong_texts.push_back("I am not sure.");
     entries_.emplace(key, std::move(entry));
+    if (task.output_type() == joulebench::v1::OUTPUT_TYPE_MULTIPLE_CHOICE) {
+      IndexChoices(suite, sample, *prompt, t);
+    }
   }
+}
+
+void Oracle::IndexChoices(const tasks::Suite& suite, const joulebench::v1::Sample& sample,
+                          const std::string& prompt, const std::string& target) {
+  const TaskDefinition& task = suite.task;
+  absl::StatusOr<std::vector<std::string>> choices = tasks::RenderChoices(task, sample);
+  absl::StatusOr<std::vector<std::string>> continuations = tasks::ChoiceContinuations(task, sample);
+  if (!choices.ok() || !continuations.ok() || choices->size() != continuations->size()) return;
+  const auto gold = std::find(choices->begin(), choices->end(), target);
+  if (gold == choices->end()) {
+    JB_LOG(warn,
+           "oracle: sample {} of {}: the target is none of the choices; not indexed for "
+           "log-likelihood",
+           sample.index(), task.name());
+    return;
+  }
+  for (size_t i = 0; i < continuations->size(); ++i) {
+    ChoiceEntry entry;
+    entry.task = task.name();
+    entry.sample_index = sample.index();
+    entry.context_key = Key(prompt);
+    entry.continuation = (*continuations)[i];
+    entry.choice = static_cast<uint32_t>(i);
+    entry.gold = static_cast<uint32_t>(gold - choices->begin());
+    entry.choices = static_cast<uint32_t>(choices->size());
+    choices_.emplace(Key(prompt + entry.continuation), std::move(entry));
+  }
+}
+
+uint32_t Oracle::Winner(const std::string& model, const ChoiceEntry& entry) const {
+  const std::array<uint64_t, 2> hash = Hash(seed_, model, entry.context_key);
+  if (entry.choices < 2 || ToUnit(hash[0]) < Skill(model, entry.task)) return entry.gold;
+  const uint32_t wrong = static_cast<uint32_t>(hash[1] % (entry.choices - 1));
+  return wrong < entry.gold ? wrong : wrong + 1;  // the wrong-th choice other than gold
+}
+
+std::vector<PromptTokenScore> Oracle::ScorePrompt(const std::string& model,
+                                                  const std::string& prompt,
+                                                  std::optional<ChoiceOutcome>* outcome) const {
+  if (outcome != nullptr) outcome->reset();
+  std::vector<PromptTokenScore> scores;
+  for (std::string& piece : SplitTokens(prompt)) {
+    PromptTokenScore& score = scores.emplace_back();
+    score.piece = std::move(piece);
+    if (scores.size() > 1) score.logprob = kContextLogprob;
+  }
+  auto it = choices_.find(Key(prompt));
+  if (it == choices_.end()) return scores;
+  const ChoiceEntry& entry = it->second;
+  // Key() matched, so the prompt without trailing whitespace ends with the continuation without.
+  const absl::string_view trimmed = absl::StripTrailingAsciiWhitespace(prompt);
+  const absl::string_view continuation = absl::StripTrailingAsciiWhitespace(entry.continuation);
+  if (!absl::EndsWith(trimmed, continuation)) return scores;
+  ChoiceOutcome found;
+  found.task = entry.task;
+  found.sample_index = entry.sample_index;
+  found.choice = entry.choice;
+  found.gold = entry.gold;
+  found.winner = Winner(model, entry);
+  found.context_bytes = trimmed.size() - continuation.size();
+  // Continuation tokens: pieces that end past the context.
+  std::vector<size_t> tokens;
+  size_t end = 0;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    end += scores[i].piece.size();
+    if (end > found.context_bytes) tokens.push_back(i);
+  }
+  // Losers are counted in choice order, skipping the winner.
+  const uint32_t loser = found.choice - (found.choice > found.winner ? 1 : 0);
+  for (size_t i : tokens) {
+    PromptTokenScore& score = scores[i];
+    if (found.choice == found.winner) {
+      score.logprob = kWinnerLogprob / static_cast<double>(tokens.size());
+    } else {
+      score.logprob = (kLoserLogprob + kLoserStepLogprob * loser) *
+                      static_cast<double>(CodePoints(score.piece));
+      score.greedy = false;
+    }
+    if (i == 0) score.logprob.reset();
+  }
+  if (outcome != nullptr) *outcome = std::move(found);
+  return scores;
 }
 
 double Oracle::Skill(const std::string& model, const std::string& task) const {

@@ -38,12 +38,27 @@ absl::Status OptionalNumber(const YamlFields& f, const YAML::Node& parent, const
   return absl::OkStatus();
 }
 
+// Reads an optional whole number into *out, checking lo <= value <= hi.
+absl::Status OptionalCount(const YamlFields& f, const YAML::Node& parent, const char* key,
+                           const std::string& prefix, int64_t lo, int64_t hi, uint32_t* out) {
+  const YAML::Node n = parent[key];
+  if (!n.IsDefined()) return absl::OkStatus();
+  const std::string field = tasks::JoinField(prefix, key);
+  JB_ASSIGN_OR_RETURN(int64_t v, f.Int(n, field));
+  if (v < lo || v > hi) {
+    return f.Error(n, field, absl::StrCat("must be a whole number between ", lo, " and ", hi));
+  }
+  *out = static_cast<uint32_t>(v);
+  return absl::OkStatus();
+}
+
 absl::Status ParseModel(const YamlFields& f, const YAML::Node& node, const std::string& p,
                         ModelProfile* m) {
   JB_RETURN_IF_ERROR(
       f.CheckKeys(node, p,
                   {"name", "parameters", "active_parameters", "ttft_ms", "itl_ms", "jitter",
-                   "prefill_ms_per_token", "max_num_seqs", "max_model_len", "skill"}));
+                   "ttft_jitter", "itl_jitter", "prefill_ms_per_token", "load_slowdown",
+                   "max_num_seqs", "max_waiting", "max_model_len", "skill"}));
   JB_ASSIGN_OR_RETURN(const YAML::Node name, f.Required(node, "name", p + ".name"));
   JB_ASSIGN_OR_RETURN(m->name, f.String(name, p + ".name"));
   if (m->name.empty()) return f.Error(name, p + ".name", "must not be empty");
@@ -54,14 +69,16 @@ absl::Status ParseModel(const YamlFields& f, const YAML::Node& node, const std::
   JB_RETURN_IF_ERROR(OptionalNumber(f, node, "ttft_ms", p, 0, 600'000, &m->ttft_ms));
   JB_RETURN_IF_ERROR(OptionalNumber(f, node, "itl_ms", p, 0, 60'000, &m->itl_ms));
   JB_RETURN_IF_ERROR(OptionalNumber(f, node, "jitter", p, 0, 0.99, &m->jitter));
+  m->ttft_jitter = m->jitter;
+  m->itl_jitter = m->jitter;
+  JB_RETURN_IF_ERROR(OptionalNumber(f, node, "ttft_jitter", p, 0, 0.99, &m->ttft_jitter));
+  JB_RETURN_IF_ERROR(OptionalNumber(f, node, "itl_jitter", p, 0, 0.99, &m->itl_jitter));
   JB_RETURN_IF_ERROR(
       OptionalNumber(f, node, "prefill_ms_per_token", p, 0, 1'000, &m->prefill_ms_per_token));
-  double seqs = m->max_num_seqs;
-  JB_RETURN_IF_ERROR(OptionalNumber(f, node, "max_num_seqs", p, 1, 100'000, &seqs));
-  m->max_num_seqs = static_cast<uint32_t>(seqs);
-  double len = m->max_model_len;
-  JB_RETURN_IF_ERROR(OptionalNumber(f, node, "max_model_len", p, 1, 100'000'000, &len));
-  m->max_model_len = static_cast<uint32_t>(len);
+  JB_RETURN_IF_ERROR(OptionalNumber(f, node, "load_slowdown", p, 1, 100, &m->load_slowdown));
+  JB_RETURN_IF_ERROR(OptionalCount(f, node, "max_num_seqs", p, 1, 100'000, &m->max_num_seqs));
+  JB_RETURN_IF_ERROR(OptionalCount(f, node, "max_waiting", p, 0, 10'000'000, &m->max_waiting));
+  JB_RETURN_IF_ERROR(OptionalCount(f, node, "max_model_len", p, 1, 100'000'000, &m->max_model_len));
   if (const YAML::Node skill = node["skill"]; skill.IsDefined()) {
     if (!skill.IsMap()) return f.Error(skill, p + ".skill", "expected {task-name: probability}");
     for (auto it = skill.begin(); it != skill.end(); ++it) {
@@ -81,6 +98,24 @@ absl::Status ParseModel(const YamlFields& f, const YAML::Node& node, const std::
   return absl::OkStatus();
 }
 
+absl::Status ParseFailures(const YamlFields& f, const YAML::Node& fi, FailureRates* r) {
+  const std::string p = "failure_injection";
+  JB_RETURN_IF_ERROR(f.CheckKeys(fi, p,
+                                 {"rate_429", "rate_500", "rate_503", "rate_disconnect",
+                                  "rate_stall", "stall_s", "retry_after_s"}));
+  JB_RETURN_IF_ERROR(OptionalNumber(f, fi, "rate_429", p, 0, 1, &r->rate_429));
+  JB_RETURN_IF_ERROR(OptionalNumber(f, fi, "rate_500", p, 0, 1, &r->rate_500));
+  JB_RETURN_IF_ERROR(OptionalNumber(f, fi, "rate_503", p, 0, 1, &r->rate_503));
+  JB_RETURN_IF_ERROR(OptionalNumber(f, fi, "rate_disconnect", p, 0, 1, &r->rate_disconnect));
+  JB_RETURN_IF_ERROR(OptionalNumber(f, fi, "rate_stall", p, 0, 1, &r->rate_stall));
+  JB_RETURN_IF_ERROR(OptionalNumber(f, fi, "stall_s", p, 0, 3600, &r->stall_s));
+  uint32_t retry_after_s = static_cast<uint32_t>(r->retry_after_s);
+  JB_RETURN_IF_ERROR(OptionalCount(f, fi, "retry_after_s", p, 0, 3600, &retry_after_s));
+  r->retry_after_s = static_cast<int>(retry_after_s);
+  if (r->Total() > 1 + 1e-9) return f.Error(fi, p, "the rates add up to more than 1");
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the profile file"));
@@ -94,6 +129,11 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 double ModelProfile::Skill(const std::string& task) const {
   auto it = skill.find(task);
   return it == skill.end() ? default_skill : it->second;
+}
+
+double ModelProfile::LoadFactor(uint32_t running) const {
+  const double load = std::min(1.0, static_cast<double>(running) / max_num_seqs);
+  return 1 + (load_slowdown - 1) * load;
 }
 
 const ModelProfile* Profile::FindModel(const std::string& name) const {
@@ -131,14 +171,7 @@ absl::StatusOr<Profile> ParseProfile(const std::string& origin, const std::strin
     return f.Error(hw, "hardware.busy_w", "must be at least idle_w");
   }
   if (const YAML::Node fi = root["failure_injection"]; fi.IsDefined()) {
-    JB_RETURN_IF_ERROR(f.CheckKeys(fi, "failure_injection", {"rate_429", "rate_500", "rate_503"}));
-    FailureRates& r = profile.failures;
-    JB_RETURN_IF_ERROR(OptionalNumber(f, fi, "rate_429", "failure_injection", 0, 1, &r.rate_429));
-    JB_RETURN_IF_ERROR(OptionalNumber(f, fi, "rate_500", "failure_injection", 0, 1, &r.rate_500));
-    JB_RETURN_IF_ERROR(OptionalNumber(f, fi, "rate_503", "failure_injection", 0, 1, &r.rate_503));
-    if (r.rate_429 + r.rate_500 + r.rate_503 > 1 + 1e-9) {
-      return f.Error(fi, "failure_injection", "the rates add up to more than 1");
-    }
+    JB_RETURN_IF_ERROR(ParseFailures(f, fi, &profile.failures));
   }
   JB_ASSIGN_OR_RETURN(const YAML::Node models, f.Required(root, "models", "models"));
   if (!models.IsSequence() || models.size() == 0) {

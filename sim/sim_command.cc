@@ -1,5 +1,7 @@
 #include "sim/sim_command.h"
 
+#include <sys/resource.h>
+
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -27,6 +29,17 @@ absl::Status SetLogLevel(const std::string& level) {
   return absl::OkStatus();
 }
 
+// Each concurrent client holds a socket; lift the soft limit as far as the hard one allows.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    JB_LOG(debug, "joulebench-sim: open file limit raised from {} to {}", before, limit.rlim_cur);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SimServer>> CreateSimServer(const SimOptions& options) {
@@ -45,6 +58,7 @@ absl::StatusOr<std::unique_ptr<SimServer>> CreateSimServer(const SimOptions& opt
 
 int RunSimCommand(const SimOptions& options) {
   Shutdown::Install();
+  RaiseOpenFileLimit();
   absl::StatusOr<std::unique_ptr<SimServer>> server = CreateSimServer(options);
   if (!server.ok()) {
     std::cerr << "error: " << server.status().message() << "\n";

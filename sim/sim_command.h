@@ -6,9 +6,11 @@
 //   return jb::sim::RunSimCommand(options);
 //
 // Prints, on stdout and in the log, that this is a simulator whose latencies, answers and
-// energy are simulated. Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM through
-// jb::Shutdown), 1 when it cannot listen, 2 for a bad profile, suite directory or log level.
-// Thread-safety: call from one thread (main); it blocks until shutdown.
+// energy are simulated. Raises the process's soft limit on open files to the hard limit, since
+// every concurrent client holds a socket (1024, a common soft limit, is too few for scale runs).
+// Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM through jb::Shutdown), 1 when it cannot
+// listen, 2 for a bad profile, suite directory or log level. Thread-safety: call from one thread
+// (main); it blocks until shutdown.
 #pragma once
 
 #include <memory>
@@ -30,7 +32,8 @@ struct SimOptions {
   std::vector<std::string> suite_dirs;
   // trace, debug, info, warn, error or off; applied to the default logger.
   std::string log_level = "info";
-  int http_threads = 64;
+  // Most connection threads at once (SimServerOptions::http_threads).
+  int http_threads = 4096;
 };
 
 // Loads everything the options name and builds an unstarted server. InvalidArgument or

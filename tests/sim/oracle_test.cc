@@ -1,9 +1,13 @@
 #include "sim/oracle.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tasks/prompt.h"
 #include "tasks/scoring.h"
+#include "tests/sim/sim_testing.h"
 #include "tests/testing/status_matchers.h"
 
 namespace jb::sim {
@@ -150,6 +154,109 @@ TEST(OracleTest, IndexesExtraSuitesWithTheirOwnScoring) {
   EXPECT_EQ(perfect.Answer("m", "Capital of France?").text, "Paris");
   EXPECT_EQ(hopeless.Answer("m", "Capital of France?").text, "I am not sure.");
   EXPECT_EQ(perfect.Answer("m", "Capital of France?").task, "capitals");
+}
+
+// Per choice of one sample: the sum of the continuation's logprobs, as a client computes it
+// from text offsets (tokens starting at or after the context's end).
+struct ChoiceScores {
+  std::vector<double> sums;
+  std::vector<bool> greedy;  // every continuation token is the argmax
+};
+
+ChoiceScores ScoreChoices(const Oracle& oracle, const std::string& model, const tasks::Suite& suite,
+                          const joulebench::v1::Sample& sample) {
+  ChoiceScores out;
+  absl::StatusOr<std::string> context = tasks::BuildPrompt(suite.task, sample);
+  absl::StatusOr<std::vector<std::string>> continuations =
+      tasks::ChoiceContinuations(suite.task, sample);
+  EXPECT_TRUE(context.ok() && continuations.ok());
+  for (const std::string& continuation : *continuations) {
+    std::optional<ChoiceOutcome> outcome;
+    const std::vector<PromptTokenScore> scores =
+        oracle.ScorePrompt(model, *context + continuation, &outcome);
+    EXPECT_TRUE(outcome.has_value());
+    EXPECT_EQ(outcome->context_bytes, context->size());
+    double sum = 0;
+    bool greedy = true;
+    size_t offset = 0;
+    for (const PromptTokenScore& s : scores) {
+      if (offset >= context->size()) {
+        sum += s.logprob.value_or(0);
+        greedy = greedy && s.greedy;
+      } else if (offset > 0) {
+        EXPECT_EQ(s.logprob, kContextLogprob);
+      }
+      offset += s.piece.size();
+    }
+    EXPECT_FALSE(scores[0].logprob.has_value());
+    out.sums.push_back(sum);
+    out.greedy.push_back(greedy);
+  }
+  return out;
+}
+
+TEST(OracleLoglikelihoodTest, AClientPicksExactlyTheDrawnChoices) {
+  const tasks::Suite suite = testing::McSuiteInTempDir(40);
+  const Oracle oracle(OneModel(0.6, {}, /*seed=*/9), {suite});
+  EXPECT_EQ(oracle.choice_prompts(), 160u);
+  int correct = 0;
+  int predicted = 0;
+  for (const auto& sample : suite.samples) {
+    const ChoiceScores scores = ScoreChoices(oracle, "m", suite, sample);
+    const size_t picked =
+        std::max_element(scores.sums.begin(), scores.sums.end()) - scores.sums.begin();
+    correct += picked == static_cast<size_t>(sample.index() % 4);
+    ASSERT_OK_AND_ASSIGN(std::string context, tasks::BuildPrompt(suite.task, sample));
+    predicted += Oracle::Draw(9, "m", context) < 0.6;
+    // lm-eval's is_greedy holds for the picked choice only.
+    for (size_t c = 0; c < scores.greedy.size(); ++c) EXPECT_EQ(scores.greedy[c], c == picked);
+  }
+  EXPECT_EQ(correct, predicted);
+  EXPECT_GT(correct, 0);
+  EXPECT_LT(correct, 40);
+}
+
+TEST(OracleLoglikelihoodTest, ScoresFollowTheDocumentedRuleExactly) {
+  const tasks::Suite suite = testing::McSuiteInTempDir(8);
+  const Oracle oracle(OneModel(0.5, {}, /*seed=*/3), {suite});
+  for (const auto& sample : suite.samples) {
+    ASSERT_OK_AND_ASSIGN(std::string context, tasks::BuildPrompt(suite.task, sample));
+    ASSERT_OK_AND_ASSIGN(std::vector<std::string> continuations,
+                         tasks::ChoiceContinuations(suite.task, sample));
+    std::optional<ChoiceOutcome> outcome;
+    oracle.ScorePrompt("m", context + continuations[0], &outcome);
+    ASSERT_TRUE(outcome.has_value());
+    const uint32_t gold = sample.index() % 4;
+    EXPECT_EQ(outcome->gold, gold);
+    EXPECT_EQ(outcome->task, "mc-colours");
+    EXPECT_EQ(outcome->winner == gold, Oracle::Draw(3, "m", context) < 0.5);
+    const ChoiceScores scores = ScoreChoices(oracle, "m", suite, sample);
+    int loser = 0;
+    for (uint32_t c = 0; c < 4; ++c) {
+      if (c == outcome->winner) {
+        EXPECT_NEAR(scores.sums[c], kWinnerLogprob, 1e-12);
+        continue;
+      }
+      // Every character of a loser's continuation (" dark blue": 10) costs 3 + 0.5 j.
+      const double chars = static_cast<double>(continuations[c].size());
+      EXPECT_NEAR(scores.sums[c], (kLoserLogprob + kLoserStepLogprob * loser++) * chars, 1e-9);
+    }
+  }
+}
+
+TEST(OracleLoglikelihoodTest, OtherPromptsGetTheContextLogprob) {
+  const Oracle oracle(OneModel(1.0), {});
+  std::optional<ChoiceOutcome> outcome = ChoiceOutcome{};
+  const std::vector<PromptTokenScore> scores =
+      oracle.ScorePrompt("m", "Question: is the sky blue?\nAnswer: yes", &outcome);
+  EXPECT_FALSE(outcome.has_value());
+  ASSERT_EQ(scores.size(), 7u);
+  EXPECT_FALSE(scores[0].logprob.has_value());
+  for (size_t i = 1; i < scores.size(); ++i) {
+    EXPECT_EQ(scores[i].logprob, kContextLogprob);
+    EXPECT_TRUE(scores[i].greedy);
+  }
+  EXPECT_EQ(scores[6].piece, " yes");
 }
 
 }  // namespace

@@ -33,7 +33,8 @@ TEST(ProfileTest, DefaultIsTheDemoGpuProfile) {
 }
 
 TEST(ProfileTest, BuiltinProfilesShareSeedAndSkills) {
-  EXPECT_THAT(BuiltinProfileNames(), ::testing::ElementsAre("demo-cpu", "demo-gpu"));
+  EXPECT_THAT(BuiltinProfileNames(),
+              ::testing::ElementsAre("bench-fidelity", "bench-zero", "demo-cpu", "demo-gpu"));
   ASSERT_OK_AND_ASSIGN(Profile gpu, LoadProfile("builtin:demo-gpu"));
   ASSERT_OK_AND_ASSIGN(Profile cpu, LoadProfile("builtin:demo-cpu"));
   EXPECT_EQ(gpu.seed, cpu.seed);
@@ -45,13 +46,66 @@ TEST(ProfileTest, BuiltinProfilesShareSeedAndSkills) {
   }
   EXPECT_LT(cpu.hardware.busy_w, gpu.hardware.busy_w);
   EXPECT_THAT(LoadProfile("builtin:tpu"),
-              StatusIs(absl::StatusCode::kNotFound, "built-in: demo-cpu, demo-gpu"));
+              StatusIs(absl::StatusCode::kNotFound,
+                       "built-in: bench-fidelity, bench-zero, demo-cpu, demo-gpu"));
+}
+
+TEST(ProfileTest, BenchProfilesServeSimBench) {
+  ASSERT_OK_AND_ASSIGN(Profile zero, LoadProfile("builtin:bench-zero"));
+  ASSERT_EQ(zero.models.size(), 1u);
+  const ModelProfile& z = zero.models[0];
+  EXPECT_EQ(z.name, "sim-bench");
+  EXPECT_EQ(z.ttft_ms + z.itl_ms + z.jitter + z.prefill_ms_per_token, 0);
+  EXPECT_EQ(z.max_num_seqs, 2048u);
+  EXPECT_GE(z.max_model_len, 100'000u);
+  EXPECT_EQ(zero.failures.Total(), 0);
+
+  ASSERT_OK_AND_ASSIGN(Profile fidelity, LoadProfile("builtin:bench-fidelity"));
+  ASSERT_EQ(fidelity.models.size(), 1u);
+  const ModelProfile& f = fidelity.models[0];
+  EXPECT_EQ(f.name, "sim-bench");
+  EXPECT_EQ(f.ttft_ms, 200);
+  EXPECT_EQ(f.itl_ms, 20);
+  EXPECT_EQ(f.ttft_jitter, 0.1);
+  EXPECT_EQ(f.itl_jitter, 0.1);
+  EXPECT_EQ(f.prefill_ms_per_token, 0);
+  EXPECT_EQ(f.load_slowdown, 1);
+  EXPECT_EQ(f.max_num_seqs, 1024u);
+  EXPECT_EQ(fidelity.failures.Total(), 0);
+}
+
+TEST(ProfileTest, DefaultsOfTheNewerFields) {
+  ASSERT_OK_AND_ASSIGN(Profile p, ParseProfile("p.yaml", R"(hardware: {idle_w: 1, busy_w: 2}
+models: [{name: m, jitter: 0.2}]
+)"));
+  const ModelProfile& m = p.models[0];
+  EXPECT_EQ(m.ttft_jitter, 0.2);  // both follow jitter
+  EXPECT_EQ(m.itl_jitter, 0.2);
+  EXPECT_EQ(m.load_slowdown, 1);
+  EXPECT_EQ(m.max_waiting, 1000u);
+  EXPECT_EQ(p.failures.stall_s, 30);
+  EXPECT_EQ(p.failures.retry_after_s, 1);
+  EXPECT_EQ(p.failures.Total(), 0);
+}
+
+TEST(ProfileTest, LoadFactorGrowsLinearlyToLoadSlowdownAtMaxNumSeqs) {
+  ModelProfile m;
+  m.max_num_seqs = 4;
+  m.load_slowdown = 3;
+  EXPECT_DOUBLE_EQ(m.LoadFactor(0), 1);
+  EXPECT_DOUBLE_EQ(m.LoadFactor(1), 1.5);
+  EXPECT_DOUBLE_EQ(m.LoadFactor(2), 2);
+  EXPECT_DOUBLE_EQ(m.LoadFactor(4), 3);
+  EXPECT_DOUBLE_EQ(m.LoadFactor(9), 3);
+  m.load_slowdown = 1;
+  EXPECT_DOUBLE_EQ(m.LoadFactor(4), 1);
 }
 
 TEST(ProfileTest, ParsesEveryKey) {
   ASSERT_OK_AND_ASSIGN(Profile p, ParseProfile("p.yaml", R"(seed: 5
 hardware: {name: box, idle_w: 10, busy_w: 20}
-failure_injection: {rate_429: 0.1, rate_500: 0.2, rate_503: 0.3}
+failure_injection: {rate_429: 0.1, rate_500: 0.2, rate_503: 0.3, rate_disconnect: 0.05,
+                    rate_stall: 0.15, stall_s: 2.5, retry_after_s: 3}
 models:
   - name: m
     parameters: 8e9
@@ -59,15 +113,28 @@ models:
     ttft_ms: 3
     itl_ms: 4
     jitter: 0.5
+    ttft_jitter: 0.25
+    itl_jitter: 0
     prefill_ms_per_token: 0.25
+    load_slowdown: 2.5
     max_num_seqs: 7
+    max_waiting: 9
     max_model_len: 100
     skill: {t1: 0.25, default: 0.75}
 )"));
   EXPECT_EQ(p.seed, 5u);
   EXPECT_EQ(p.hardware.name, "box");
   EXPECT_EQ(p.failures.rate_503, 0.3);
+  EXPECT_EQ(p.failures.rate_disconnect, 0.05);
+  EXPECT_EQ(p.failures.rate_stall, 0.15);
+  EXPECT_EQ(p.failures.stall_s, 2.5);
+  EXPECT_EQ(p.failures.retry_after_s, 3);
   const ModelProfile& m = p.models[0];
+  EXPECT_EQ(m.jitter, 0.5);
+  EXPECT_EQ(m.ttft_jitter, 0.25);
+  EXPECT_EQ(m.itl_jitter, 0);
+  EXPECT_EQ(m.load_slowdown, 2.5);
+  EXPECT_EQ(m.max_waiting, 9u);
   EXPECT_EQ(m.active_parameters, 2e9);
   EXPECT_EQ(m.prefill_ms_per_token, 0.25);
   EXPECT_EQ(m.max_num_seqs, 7u);
@@ -91,6 +158,23 @@ TEST(ProfileTest, ErrorsGiveFileLineAndField) {
       {"hardware: {idle_w: 1, busy_w: 2}\nmodels: [{name: m, skill: {t: 2}}]\n",
        "models[0].skill.t: must be a probability"},
       {"models: [{name: m}]\n", "p.yaml:1: hardware: missing"},
+      {"hardware: {idle_w: 1, busy_w: 2}\nfailure_injection: {rate_stall: 0.6, "
+       "rate_disconnect: 0.6}\nmodels: [{name: m}]\n",
+       "p.yaml:2: failure_injection: the rates add up to more than 1"},
+      {"hardware: {idle_w: 1, busy_w: 2}\nfailure_injection: {rate_hang: 0.1}\n"
+       "models: [{name: m}]\n",
+       "p.yaml:2: failure_injection.rate_hang: unknown key"},
+      {"hardware: {idle_w: 1, busy_w: 2}\nfailure_injection: {retry_after_s: 1.5}\n"
+       "models: [{name: m}]\n",
+       "failure_injection.retry_after_s: expected an integer"},
+      {"hardware: {idle_w: 1, busy_w: 2}\nmodels: [{name: m, load_slowdown: 0.5}]\n",
+       "models[0].load_slowdown: must be between 1 and 100"},
+      {"hardware: {idle_w: 1, busy_w: 2}\nmodels: [{name: m, itl_jitter: 1}]\n",
+       "models[0].itl_jitter: must be between 0 and 0.99"},
+      {"hardware: {idle_w: 1, busy_w: 2}\nmodels: [{name: m, max_waiting: -1}]\n",
+       "models[0].max_waiting: must be a whole number between 0 and 10000000"},
+      {"hardware: {idle_w: 1, busy_w: 2}\nmodels: [{name: m, max_num_seqs: 0}]\n",
+       "models[0].max_num_seqs: must be a whole number between 1 and 100000"},
   };
   for (const auto& [yaml, expected] : cases) {
     EXPECT_THAT(ParseProfile("p.yaml", yaml),

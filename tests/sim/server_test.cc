@@ -14,11 +14,14 @@
 #include "nlohmann/json.hpp"
 #include "tasks/prompt.h"
 #include "tasks/suite.h"
+#include "tests/sim/sim_testing.h"
 #include "tests/testing/status_matchers.h"
 
 namespace jb::sim {
 namespace {
 
+using ::jb::sim::testing::Metric;
+using ::jb::sim::testing::StartServer;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
@@ -29,33 +32,6 @@ models:
      skill: {default: 1.0}}
   - {name: slow, ttft_ms: 150, itl_ms: 0, max_num_seqs: 1, skill: {default: 0.0}}
 )yaml";
-
-std::unique_ptr<SimServer> StartServer(const std::string& yaml, int* port) {
-  absl::StatusOr<Profile> profile = ParseProfile("test", yaml);
-  EXPECT_TRUE(profile.ok()) << profile.status();
-  auto oracle = std::make_shared<const Oracle>(*profile, std::vector<tasks::Suite>{});
-  auto server = std::make_unique<SimServer>(*profile, oracle);
-  absl::StatusOr<int> bound = server->Start("127.0.0.1", 0);
-  EXPECT_TRUE(bound.ok()) << bound.status();
-  *port = bound.ok() ? *bound : 0;
-  return server;
-}
-
-// The value of the first exposition line that starts with `series`, or -1.
-double Metric(const std::string& text, const std::string& series) {
-  size_t pos = 0;
-  while ((pos = text.find(series + " ", pos)) != std::string::npos) {
-    if (pos == 0 || text[pos - 1] == '\n') {
-      const size_t end = text.find('\n', pos);
-      double v = -1;
-      EXPECT_TRUE(absl::SimpleAtod(
-          text.substr(pos + series.size() + 1, end - pos - series.size() - 1), &v));
-      return v;
-    }
-    ++pos;
-  }
-  return -1;
-}
 
 std::string Prompt(const std::string& suite_name, int index) {
   absl::StatusOr<tasks::Suite> suite = tasks::FindBuiltinSuite(suite_name);
@@ -73,12 +49,7 @@ class SimServerTest : public ::testing::Test {
     httplib::Client client("127.0.0.1", port_);
     return client.Post(path, body.dump(), "application/json");
   }
-  std::string Metrics() {
-    httplib::Client client("127.0.0.1", port_);
-    auto res = client.Get("/metrics");
-    EXPECT_TRUE(res && res->status == 200);
-    return res ? res->body : "";
-  }
+  std::string Metrics() { return testing::Metrics(port_); }
 
   int port_ = 0;
   std::unique_ptr<SimServer> server_;
@@ -178,10 +149,24 @@ TEST_F(SimServerTest, ErrorsAreOpenAiShaped) {
     std::string message;
   } cases[] = {
       {"/v1/chat/completions",
-       R"({"model": "fast", "stream": true, "messages": [{"role": "user", "content": "x"}]})", 400,
-       "BadRequestError", "stream", "later version"},
-      {"/v1/completions", R"({"model": "fast", "stream": true, "prompt": "x"})", 400,
-       "BadRequestError", "stream", "later version"},
+       R"({"model": "fast", "stream_options": {"include_usage": true},
+           "messages": [{"role": "user", "content": "x"}]})",
+       400, "BadRequestError", "stream_options",
+       "Stream options can only be defined when `stream=True`."},
+      {"/v1/completions",
+       R"({"model": "fast", "stream": false, "prompt": "x",
+           "stream_options": {"include_usage": true}})",
+       400, "BadRequestError", "stream_options", "Stream options can only be defined when"},
+      {"/v1/chat/completions",
+       R"({"model": "fast", "top_logprobs": 2, "messages": [{"role": "user", "content": "x"}]})",
+       400, "BadRequestError", "top_logprobs", "`logprobs` must be set to true"},
+      {"/v1/chat/completions",
+       R"({"model": "fast", "echo": true, "messages": [{"role": "user", "content": "x"}]})", 400,
+       "BadRequestError", "echo", "not simulated"},
+      {"/v1/completions", R"({"model": "fast", "prompt": "x", "logprobs": 21})", 400,
+       "BadRequestError", "logprobs", "greater than max allowed: 20"},
+      {"/v1/completions", R"({"model": "fast", "prompt": "x", "max_tokens": 2, "min_tokens": 3})",
+       400, "BadRequestError", "min_tokens", "less than or equal to max_tokens=2"},
       {"/v1/chat/completions",
        R"({"model": "gpt-9", "messages": [{"role": "user", "content": "x"}]})", 404,
        "NotFoundError", "model", "The model `gpt-9` does not exist."},
@@ -196,8 +181,6 @@ TEST_F(SimServerTest, ErrorsAreOpenAiShaped) {
       {"/v1/completions", R"({"model": "fast", "prompt": "x", "max_tokens": 2000})", 400,
        "BadRequestError", "prompt",
        "maximum context length is 2000 tokens. However, you requested 2001"},
-      {"/v1/completions", R"({"model": "fast", "prompt": "x", "logprobs": 1, "echo": true})", 400,
-       "BadRequestError", "echo", "later version"},
   };
   httplib::Client client("127.0.0.1", port_);
   for (const Case& c : cases) {
@@ -219,15 +202,20 @@ TEST_F(SimServerTest, MetricsCountTokensAndRequestsPerModel) {
     ASSERT_TRUE(res && res->status == 200);
   }
   const std::string text = Metrics();
-  EXPECT_EQ(Metric(text, "vllm:prompt_tokens_total{model_name=\"fast\"}"), 2 * CountTokens(prompt));
-  EXPECT_EQ(Metric(text, "vllm:generation_tokens_total{model_name=\"fast\"}"), 6);
+  EXPECT_EQ(Metric(text, "vllm:prompt_tokens_total{model_name=\"fast\",engine=\"0\"}"),
+            2 * CountTokens(prompt));
+  EXPECT_EQ(Metric(text, "vllm:generation_tokens_total{model_name=\"fast\",engine=\"0\"}"), 6);
+  EXPECT_EQ(Metric(text,
+                   "vllm:request_success_total{model_name=\"fast\",engine=\"0\",finished_reason="
+                   "\"length\"}"),
+            2);
   EXPECT_EQ(
-      Metric(text, "vllm:request_success_total{finished_reason=\"length\",model_name=\"fast\"}"),
-      2);
-  EXPECT_EQ(
-      Metric(text, "vllm:request_success_total{finished_reason=\"stop\",model_name=\"fast\"}"), 0);
-  EXPECT_EQ(Metric(text, "vllm:num_requests_running{model_name=\"fast\"}"), 0);
-  EXPECT_EQ(Metric(text, "vllm:num_requests_waiting{model_name=\"slow\"}"), 0);
+      Metric(
+          text,
+          "vllm:request_success_total{model_name=\"fast\",engine=\"0\",finished_reason=\"stop\"}"),
+      0);
+  EXPECT_EQ(Metric(text, "vllm:num_requests_running{model_name=\"fast\",engine=\"0\"}"), 0);
+  EXPECT_EQ(Metric(text, "vllm:num_requests_waiting{model_name=\"slow\",engine=\"0\"}"), 0);
   EXPECT_EQ(Metric(text, "joulebench_sim_power_watts{hardware=\"test-hw\"}"), 50);
   EXPECT_THAT(text, HasSubstr("# TYPE joulebench_sim_energy_joules_total counter\n"));
   EXPECT_THAT(text, HasSubstr("# HELP joulebench_sim_energy_joules_total Energy of the SIMULATED"));
@@ -260,11 +248,11 @@ TEST_F(SimServerTest, LoadBeyondMaxNumSeqsQueuesAndRaisesPower) {
   std::string text;
   for (int i = 0; i < 100 && waiting < 2; ++i) {
     text = Metrics();
-    waiting = Metric(text, "vllm:num_requests_waiting{model_name=\"slow\"}");
+    waiting = Metric(text, "vllm:num_requests_waiting{model_name=\"slow\",engine=\"0\"}");
     if (waiting < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   EXPECT_EQ(waiting, 2);
-  EXPECT_EQ(Metric(text, "vllm:num_requests_running{model_name=\"slow\"}"), 1);
+  EXPECT_EQ(Metric(text, "vllm:num_requests_running{model_name=\"slow\",engine=\"0\"}"), 1);
   // One of the five places (4 fast + 1 slow) is busy: 50 + 200 / 5.
   EXPECT_EQ(Metric(text, "joulebench_sim_power_watts{hardware=\"test-hw\"}"), 90);
   for (auto& r : replies) EXPECT_EQ(r.get(), 200);
@@ -292,8 +280,8 @@ models: [{name: m}]
   EXPECT_EQ(health->status, 200);
   auto metrics = client.Get("/metrics");
   ASSERT_TRUE(metrics);
-  EXPECT_EQ(Metric(metrics->body, "joulebench_sim_injected_failures_total{code=\"503\"}"), 3);
-  EXPECT_EQ(Metric(metrics->body, "joulebench_sim_injected_failures_total{code=\"429\"}"), 0);
+  EXPECT_EQ(Metric(metrics->body, "joulebench_sim_injected_failures_total{kind=\"503\"}"), 3);
+  EXPECT_EQ(Metric(metrics->body, "joulebench_sim_injected_failures_total{kind=\"429\"}"), 0);
 }
 
 TEST(SimServerLifecycleTest, StopFailsWaitingRequestsAndIsIdempotent) {
