@@ -17,13 +17,42 @@
 namespace jb::worker {
 
 // The request body for POST {base}/chat/completions (messages: one user message) or
-// {base}/completions (prompt), chosen by request.endpoint. "stream" is false.
+// {base}/completions (prompt), chosen by request.endpoint. With request.stream: "stream": true
+// and "stream_options": {"include_usage": true}; otherwise "stream": false and no
+// stream_options (vLLM rejects them). echo, logprobs and ignore_eos are sent when set.
 std::string BuildGenerationBody(const InferenceRequest& request);
 
-// Parses a non-streaming chat or completions response; e2e_s is left 0 for the caller.
-// Internal when the body is not JSON or has no choices.
-absl::StatusOr<InferenceResponse> ParseGenerationResponse(joulebench::v1::Endpoint endpoint,
-                                                          absl::string_view body);
+// Parses a non-streaming chat or completions response into `result`'s text, finish_reason,
+// usage and (completions with logprobs) logprobs, overwriting them; status, timing and
+// attempts are the caller's. Chat logprobs (a different shape) are not read: logprobs stays
+// empty. Internal when the body is not JSON, has no choices, or has malformed logprobs
+// (arrays of different lengths, a token that is not a string, a negative text_offset).
+// Ties in top_logprobs go to the first listed token, as Python's max() in lm-eval.
+absl::Status ParseGenerationResponse(joulebench::v1::Endpoint endpoint, absl::string_view body,
+                                     InferenceResult* result);
+
+// A continuation's log-likelihood, as lm-eval computes it from an echo request
+// (lm_eval/models/openai_completions.py): the sum of token_logprobs over the continuation's
+// tokens, and whether each of them was the most likely token at its position.
+struct Loglikelihood {
+  double logprob = 0;
+  bool is_greedy = true;
+  // Tokens summed.
+  uint32_t tokens = 0;
+};
+
+// For a request whose prompt was context + continuation, sent with echo and logprobs: the
+// continuation's tokens are those whose text_offset lies in [len(context),
+// len(context + continuation)), lengths in code points (vLLM's offsets are Python string
+// indices). A token straddling the boundary counts with the context (BPE merges can move the
+// boundary by one token; lm-eval avoids that by tokenizing separately, which a client without
+// the tokenizer cannot). Tokens at or past the end are generated ones and are ignored.
+// A continuation token without a top token (top_logprobs null) is not counted as greedy.
+// Internal when the arrays differ in length, when no token starts inside the continuation, or
+// when a continuation token's logprob is null.
+absl::StatusOr<Loglikelihood> ContinuationLoglikelihood(const CompletionLogprobs& logprobs,
+                                                        absl::string_view context,
+                                                        absl::string_view continuation);
 
 // Parses GET /v1/models ({"object":"list","data":[ModelCard]}): id, owned_by, max_model_len.
 absl::StatusOr<std::vector<joulebench::v1::ServedModel>> ParseModelList(absl::string_view body);
