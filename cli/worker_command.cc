@@ -36,7 +36,10 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
   AddFlag(cmd, "--drain-timeout", flags->drain_timeout_s,
           "Seconds after SIGTERM to finish the current shard before giving it back");
   AddFlag(cmd, "--request-timeout", flags->request_timeout_s,
-          "Seconds one inference request may take");
+          "Seconds one attempt of an inference request may take (a stalled stream is retried)");
+  AddFlag(cmd, "--request-attempts", o.request_attempts,
+          "Attempts per inference request; 429, 5xx, connection errors and timeouts are "
+          "retried with backoff, honouring Retry-After");
   AddFlag(cmd, "--log-level", flags->log_level, "trace, debug, info, warn or error");
   cmd->callback([flags, exit_code] {
     if (!InitLogging("worker", flags->log_level).ok()) {

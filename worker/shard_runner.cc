@@ -9,24 +9,21 @@
 #include "common/logging.h"
 #include "common/status_macros.h"
 #include "worker/energy/measure_window.h"
+#include "worker/server_counters.h"
 
 namespace jb::worker {
 
 namespace v1 = joulebench::v1;
 
-// One generation to run: a sample's prompt and target (or why they could not be built).
-struct ShardRunner::WorkItem {
-  const v1::Sample* sample;
-  uint32_t repeat_index;
-  const absl::StatusOr<std::string>* prompt;
-  const absl::StatusOr<std::string>* target;
-};
+namespace {
 
-int64_t RequestSeed(int64_t seed, uint32_t sample_index, uint32_t repeat_index) {
-  // Unsigned arithmetic: wrap-around instead of signed overflow for extreme seeds.
-  return static_cast<int64_t>(static_cast<uint64_t>(seed) + sample_index +
-                              (static_cast<uint64_t>(repeat_index) << 32));
+// A request outcome that says the server, not the sample, is in trouble.
+bool IsServerFailure(const absl::Status& status) {
+  return absl::IsUnavailable(status) || absl::IsResourceExhausted(status) ||
+         absl::IsDeadlineExceeded(status);
 }
+
+}  // namespace
 
 ShardRunner::ShardRunner(ShardRunnerOptions options, InferenceClient* inference,
                          const TaskEvaluator* evaluator, EnergyMeter* meter, Clock* clock)
@@ -48,41 +45,49 @@ absl::Status ShardRunner::CancelStatus() const {
   return cancel_status_;
 }
 
+std::string ShardRunner::ScrapeServerMetrics() {
+  absl::StatusOr<std::string> text = inference_->ScrapeMetrics();
+  if (!text.ok()) {
+    JB_LOG(debug, "server metrics not kept: {}", text.status().ToString());
+    return "";
+  }
+  if (text->size() > options_.max_server_metrics_bytes) {
+    // Cut at a line end so what is kept still parses.
+    const size_t end = text->rfind('\n', options_.max_server_metrics_bytes);
+    text->resize(end == std::string::npos ? 0 : end + 1);
+    text->append("# truncated by joulebench\n");
+  }
+  return *std::move(text);
+}
+
 absl::StatusOr<ShardOutcome> ShardRunner::Run(const v1::Shard& shard, const ReportFn& report) {
   const absl::Duration origin = clock_->MonotonicNow();
   const v1::TaskDefinition& task = shard.task();
   if (absl::Status valid = evaluator_->Validate(task); !valid.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("task ", task.name(), ": ", valid.message()));
   }
-
-  // Prompts and targets once per sample; the repeats share them.
-  const int samples = shard.samples_size();
-  std::vector<absl::StatusOr<std::string>> prompts, targets;
-  prompts.reserve(samples);
-  targets.reserve(samples);
-  for (const v1::Sample& sample : shard.samples()) {
-    prompts.push_back(evaluator_->BuildPrompt(task, sample));
-    targets.push_back(evaluator_->RenderTarget(task, sample));
-  }
-  const uint32_t repeats = std::max<uint32_t>(1, task.repeats());
-  std::vector<WorkItem> items;
-  items.reserve(static_cast<size_t>(samples) * repeats);
-  for (int i = 0; i < samples; ++i) {
-    for (uint32_t r = 0; r < repeats; ++r) {
-      items.push_back(WorkItem{&shard.samples(i), r, &prompts[i], &targets[i]});
-    }
-  }
+  const ShardRequests plan = PlanShardRequests(shard, *evaluator_);
 
   ShardOutcome outcome;
+  v1::Measurement& m = outcome.measurement;
+  std::string metrics_before = ScrapeServerMetrics();
   WindowOptions window;
   window.idle_baseline = absl::Seconds(std::max(0.0, shard.idle_baseline_s()));
   window.origin = origin;
-  JB_ASSIGN_OR_RETURN(outcome.measurement,
-                      MeasureWindow(*meter_, *clock_, window, [&]() -> absl::Status {
-                        return RunRequests(shard, items, report, outcome.results);
+  JB_ASSIGN_OR_RETURN(m, MeasureWindow(*meter_, *clock_, window, [&]() -> absl::Status {
+                        return RunRequests(shard, plan, report, outcome.results);
                       }));
+  m.set_server_metrics_before(std::move(metrics_before));
+  m.set_server_metrics_after(ScrapeServerMetrics());
+  absl::StatusOr<v1::ServerCounters> counters = ServerCountersDelta(
+      m.server_metrics_before(), m.server_metrics_after(), shard.model().name());
+  if (counters.ok()) {
+    *m.mutable_server_counters() = *std::move(counters);
+  } else {
+    JB_LOG(warn, "the server's /metrics do not parse; its counters are not kept: {}",
+           counters.status().ToString());
+  }
 
-  v1::Measurement& m = outcome.measurement;
   uint64_t completion_tokens = 0;
   for (const v1::SampleResult& r : outcome.results) completion_tokens += r.completion_tokens();
   m.set_completion_tokens(completion_tokens);
@@ -94,132 +99,104 @@ absl::StatusOr<ShardOutcome> ShardRunner::Run(const v1::Shard& shard, const Repo
   return outcome;
 }
 
-absl::Status ShardRunner::RunRequests(const v1::Shard& shard, const std::vector<WorkItem>& items,
+void ShardRunner::CountRequest(const InferenceResult& result) {
+  if (!IsServerFailure(result.status)) {
+    if (result.status.ok()) consecutive_unavailable_ = 0;
+    return;
+  }
+  const int failures = ++consecutive_unavailable_;
+  if (options_.max_consecutive_unavailable > 0 &&
+      failures >= options_.max_consecutive_unavailable) {
+    Cancel(absl::UnavailableError(absl::StrCat(
+        "inference server failing: ", failures,
+        " requests in a row failed after their retries; last: ", result.status.message())));
+  }
+}
+
+absl::Status ShardRunner::RunRequests(const v1::Shard& shard, const ShardRequests& plan,
                                       const ReportFn& report,
                                       std::vector<v1::SampleResult>& all_results) {
   if (cancelled()) return CancelStatus();
   const size_t batch_size = static_cast<size_t>(std::max(1, options_.report_batch_size));
-  const size_t threads = std::min<size_t>(std::max<uint32_t>(1, shard.concurrency()), items.size());
 
-  // Finished results travel from the pool threads to this thread through `ready`.
+  // Finished requests travel from the I/O thread to this one through `ready`.
   struct Channel {
     absl::Mutex mu;
-    std::deque<v1::SampleResult> ready ABSL_GUARDED_BY(mu);
-    size_t running ABSL_GUARDED_BY(mu) = 0;
+    std::deque<std::pair<size_t, InferenceResult>> ready ABSL_GUARDED_BY(mu);
+    bool done ABSL_GUARDED_BY(mu) = false;
   } channel;
-  {
+  const InferenceClient::ResultFn on_result = [&](size_t index, InferenceResult result) {
+    CountRequest(result);
     absl::MutexLock lock(&channel.mu);
-    channel.running = threads;
-  }
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> pool;
-  pool.reserve(threads);
-  for (size_t t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      // Checking the flag before taking an item is what stops new requests on cancellation.
-      while (!cancelled()) {
-        const size_t i = next.fetch_add(1);
-        if (i >= items.size()) break;
-        v1::SampleResult result = Process(shard, items[i]);
-        samples_done_.fetch_add(1);
-        absl::MutexLock lock(&channel.mu);
-        channel.ready.push_back(std::move(result));
-      }
-      absl::MutexLock lock(&channel.mu);
-      --channel.running;
-    });
-  }
+    channel.ready.emplace_back(index, std::move(result));
+  };
+  BatchOptions batch_options;
+  batch_options.concurrency = static_cast<int>(std::clamp<uint32_t>(shard.concurrency(), 1, 1024));
+  batch_options.cancel = &cancelled_;
+  absl::Status batch_status;
+  std::thread batch([&] {
+    batch_status = inference_->RunBatch(plan.requests, batch_options, on_result);
+    absl::MutexLock lock(&channel.mu);
+    channel.done = true;
+  });
 
-  // Full batches go out as they fill, the remainder once the pool is done; after a cancel,
-  // nothing more is reported.
-  bool pool_done = false;
-  while (!pool_done) {
-    std::vector<v1::SampleResult> batch;
+  // Work without requests (unbuildable prompts) is finished first; the rest as the results of
+  // all its requests arrive. Full report batches go out as they fill, the remainder at the end;
+  // after a cancel nothing more is reported.
+  std::vector<InferenceResult> results(plan.requests.size());
+  std::vector<size_t> pending(plan.work.size());
+  std::vector<bool> abandoned(plan.work.size(), false);
+  std::vector<v1::SampleResult> unreported;
+  auto finish = [&](size_t w) {
+    const SampleWork& work = plan.work[w];
+    unreported.push_back(FinishSample(
+        shard, work, absl::MakeConstSpan(results).subspan(work.first_request, work.num_requests),
+        *evaluator_));
+    for (size_t i = 0; i < work.num_requests; ++i) results[work.first_request + i] = {};
+    samples_done_.fetch_add(1);
+  };
+  auto flush = [&](size_t at_least) {
+    while (!unreported.empty() && unreported.size() >= at_least && !cancelled()) {
+      const size_t n = std::min(batch_size, unreported.size());
+      std::vector<v1::SampleResult> out(std::make_move_iterator(unreported.begin()),
+                                        std::make_move_iterator(unreported.begin() + n));
+      unreported.erase(unreported.begin(), unreported.begin() + n);
+      all_results.insert(all_results.end(), out.begin(), out.end());
+      if (absl::Status reported = report(out); !reported.ok()) Cancel(std::move(reported));
+    }
+  };
+  for (size_t w = 0; w < plan.work.size(); ++w) {
+    pending[w] = plan.work[w].num_requests;
+    if (pending[w] == 0) finish(w);
+  }
+  flush(batch_size);
+
+  bool done = false;
+  while (!done) {
+    std::deque<std::pair<size_t, InferenceResult>> arrived;
     {
       absl::MutexLock lock(&channel.mu);
-      auto batch_ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(channel.mu) {
-        return channel.ready.size() >= batch_size || channel.running == 0;
+      auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(channel.mu) {
+        return !channel.ready.empty() || channel.done;
       };
-      channel.mu.Await(absl::Condition(&batch_ready));
-      pool_done = channel.running == 0;
-      const size_t n = std::min(batch_size, channel.ready.size());
-      for (size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(channel.ready.front()));
-        channel.ready.pop_front();
-      }
-      // The pool may have left more than one batch behind.
-      if (pool_done && !channel.ready.empty()) pool_done = false;
+      channel.mu.Await(absl::Condition(&ready));
+      arrived.swap(channel.ready);
+      done = channel.done;
     }
-    if (batch.empty() || cancelled()) continue;
-    all_results.insert(all_results.end(), batch.begin(), batch.end());
-    if (absl::Status reported = report(batch); !reported.ok()) Cancel(std::move(reported));
+    for (auto& [index, result] : arrived) {
+      const size_t w = plan.owner[index];
+      // A request the cancel abandoned leaves its sample unfinished (and unreported).
+      if (absl::IsCancelled(result.status)) abandoned[w] = true;
+      results[index] = std::move(result);
+      if (--pending[w] == 0 && !abandoned[w]) finish(w);
+    }
+    flush(batch_size);
   }
-  for (std::thread& thread : pool) thread.join();
+  batch.join();
+  flush(1);
   if (cancelled()) return CancelStatus();
+  if (!batch_status.ok()) return batch_status;
   return absl::OkStatus();
-}
-
-v1::SampleResult ShardRunner::Process(const v1::Shard& shard, const WorkItem& item) {
-  const v1::TaskDefinition& task = shard.task();
-  v1::SampleResult result;
-  result.set_sample_index(item.sample->index());
-  result.set_repeat_index(item.repeat_index);
-  result.mutable_timing()->set_attempts(0);
-  if (!item.prompt->ok()) {
-    result.set_error(absl::StrCat("building the prompt: ", item.prompt->status().message()));
-    return result;
-  }
-  if (!item.target->ok()) {
-    result.set_error(absl::StrCat("rendering the target: ", item.target->status().message()));
-    return result;
-  }
-  result.set_target(**item.target);
-
-  const v1::GenerationSettings& settings =
-      shard.has_generation() ? shard.generation() : task.generation();
-  InferenceRequest request;
-  request.model = shard.model().name();
-  request.endpoint = settings.endpoint() == v1::ENDPOINT_COMPLETIONS ? v1::ENDPOINT_COMPLETIONS
-                                                                     : v1::ENDPOINT_CHAT;
-  request.prompt = **item.prompt;
-  request.max_tokens = settings.max_tokens();
-  request.temperature = settings.temperature();
-  request.top_p = settings.top_p();
-  request.stop.assign(settings.stop().begin(), settings.stop().end());
-  request.seed = RequestSeed(settings.seed(), item.sample->index(), item.repeat_index);
-
-  absl::StatusOr<InferenceResponse> response = inference_->Complete(request);
-  result.mutable_timing()->set_attempts(1);
-  if (!response.ok()) {
-    result.set_error(response.status().ToString());
-    if (absl::IsUnavailable(response.status())) {
-      const int failures = consecutive_unavailable_.fetch_add(1) + 1;
-      if (options_.max_consecutive_unavailable > 0 &&
-          failures >= options_.max_consecutive_unavailable) {
-        Cancel(absl::UnavailableError(absl::StrCat(
-            "inference server failing: ", failures,
-            " requests in a row were unavailable; last: ", response.status().message())));
-      }
-    }
-    return result;
-  }
-  consecutive_unavailable_.store(0);
-  result.set_prediction(response->text);
-  result.set_prompt_tokens(response->prompt_tokens);
-  result.set_completion_tokens(response->completion_tokens);
-  result.set_finish_reason(response->finish_reason);
-  result.mutable_timing()->set_e2e_s(response->e2e_s);
-  result.mutable_timing()->set_streamed(false);
-
-  absl::StatusOr<tasks::Score> score = evaluator_->Score(task, **item.target, response->text);
-  if (!score.ok()) {
-    result.set_error(absl::StrCat("scoring: ", score.status().message()));
-    return result;
-  }
-  result.set_extracted(score->extracted);
-  result.set_score(score->score);
-  for (const auto& [name, value] : score->metrics) (*result.mutable_metrics())[name] = value;
-  return result;
 }
 
 }  // namespace jb::worker

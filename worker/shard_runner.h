@@ -1,17 +1,19 @@
 // ShardRunner: runs one leased shard (DESIGN.md section 2, steps 3 to 5): validates the task,
-// builds every prompt and target, sends samples x repeats generation requests with exactly
-// `shard.concurrency` in flight, scores each answer, hands results to a report callback in
-// batches, and measures the energy of the request window.
+// plans its requests (sample_requests.h), sends them with exactly `shard.concurrency` in
+// flight through InferenceClient::RunBatch, scores each sample, hands results to a report
+// callback in batches, measures the energy of the request window, and keeps the server's
+// /metrics from just before and just after it.
 //
 // Lifecycle of a runner (one per shard):
 //   1. Constructed by the agent for a leased shard.
-//   2. Run() on the agent's thread: idle baseline, then the request window. Pool threads send
-//      the requests; the calling thread collects results and calls `report` with each batch
-//      of options.report_batch_size (the last one smaller), so the callback never runs
-//      concurrently with itself.
-//   3. Cancel() from any thread (a revoked lease, a drain deadline) stops it early: no new
-//      request starts, requests in flight finish (bounded by the inference client's timeout),
-//      unreported results are dropped, and Run() returns the cancel status.
+//   2. Run() on the agent's thread: /metrics scrape, idle baseline, then the request window:
+//      a batch thread runs RunBatch (its I/O thread timestamps the streams), this thread
+//      scores finished samples and calls `report` with each batch of options.report_batch_size
+//      (the last one smaller), so the callback never runs concurrently with itself; then the
+//      closing /metrics scrape.
+//   3. Cancel() from any thread (a revoked lease, a drain deadline) stops it early: requests
+//      in flight are abandoned, no new one starts, unreported results are dropped, and Run()
+//      returns the cancel status.
 //   4. Run() returns the Measurement and every result with its token-share energy_j.
 //
 // Results: every (sample, repeat) gives one SampleResult, also when its request fails for good
@@ -20,9 +22,11 @@
 // coordinator's: it apportions the measurement by output tokens when the shard completes
 // (storage::ApportionShardEnergy, over the stored token counts); the copy Run() returns is
 // apportioned by the same rule for the caller's own use.
-// A server that fails `max_consecutive_unavailable` requests in a row with Unavailable is
-// taken as down rather than the samples as bad: Run() stops with Unavailable so the shard is
-// failed and retried, instead of completing with a shard full of error rows.
+// A server that fails `max_consecutive_unavailable` requests in a row after their retries
+// (Unavailable, ResourceExhausted or DeadlineExceeded) is taken as down rather than the samples
+// as bad: Run() stops with Unavailable so the shard is failed and retried, instead of
+// completing with a shard full of error rows. The count is kept on the I/O thread, in request
+// order, so the stop is exact.
 // Thread-safety: Run() once, from one thread; Cancel(), cancelled() and samples_done() from
 // any thread.
 #pragma once
@@ -41,6 +45,7 @@
 #include "joulebench/v1/common.pb.h"
 #include "worker/energy/energy_meter.h"
 #include "worker/inference/inference_client.h"
+#include "worker/sample_requests.h"
 #include "worker/task_evaluator.h"
 
 namespace jb::worker {
@@ -48,8 +53,10 @@ namespace jb::worker {
 struct ShardRunnerOptions {
   // Results per report callback (>= 1).
   int report_batch_size = 32;
-  // Consecutive Unavailable request failures that stop the shard; 0 never stops.
+  // Consecutive failed requests that stop the shard; 0 never stops.
   int max_consecutive_unavailable = 8;
+  // Each /metrics text kept with the measurement is cut to this many bytes (at a line end).
+  size_t max_server_metrics_bytes = size_t{512} << 10;
   // Copied into the Measurement.
   std::string region;
   joulebench::v1::InferenceServer server;
@@ -60,11 +67,6 @@ struct ShardOutcome {
   // Every result of the shard, in completion order, energy_j apportioned by output tokens.
   std::vector<joulebench::v1::SampleResult> results;
 };
-
-// The request seed of one generation: GenerationSettings.seed + sample index (common.proto),
-// plus repeat_index << 32 so that repeats (pass@k) draw different streams while repeat 0 keeps
-// the documented seed.
-int64_t RequestSeed(int64_t seed, uint32_t sample_index, uint32_t repeat_index);
 
 class ShardRunner {
  public:
@@ -77,8 +79,7 @@ class ShardRunner {
   ShardRunner(ShardRunnerOptions options, InferenceClient* inference,
               const TaskEvaluator* evaluator, EnergyMeter* meter, Clock* clock);
 
-  // Runs `shard`. multiple_choice tasks are generated and scored like generate_until for now
-  // (tasks/scoring.h's generative fallback; log-likelihood requests are a later issue).
+  // Runs `shard`.
   // Errors: the cancel status; InvalidArgument when the task fails validation (retrying cannot
   // help); Unavailable when the server is down (see the header comment); the meter's error
   // when an energy read fails (the shard is then retried).
@@ -91,11 +92,13 @@ class ShardRunner {
   uint32_t samples_done() const { return samples_done_.load(); }
 
  private:
-  struct WorkItem;
-  absl::Status RunRequests(const joulebench::v1::Shard& shard, const std::vector<WorkItem>& items,
+  absl::Status RunRequests(const joulebench::v1::Shard& shard, const ShardRequests& plan,
                            const ReportFn& report,
                            std::vector<joulebench::v1::SampleResult>& all_results);
-  joulebench::v1::SampleResult Process(const joulebench::v1::Shard& shard, const WorkItem& item);
+  // Counts a finished request toward the server-down rule; called on the I/O thread.
+  void CountRequest(const InferenceResult& result);
+  // GET /metrics, cut to max_server_metrics_bytes; "" when the server has none.
+  std::string ScrapeServerMetrics();
   absl::Status CancelStatus() const;
 
   const ShardRunnerOptions options_;
@@ -105,7 +108,7 @@ class ShardRunner {
   Clock* const clock_;
   std::atomic<bool> cancelled_{false};
   std::atomic<uint32_t> samples_done_{0};
-  std::atomic<int> consecutive_unavailable_{0};
+  int consecutive_unavailable_ = 0;  // I/O thread only
   mutable absl::Mutex mu_;
   absl::Status cancel_status_ ABSL_GUARDED_BY(mu_);
 };

@@ -18,6 +18,11 @@ class LibraryEvaluator : public TaskEvaluator {
                                            const joulebench::v1::Sample& sample) const override {
     return tasks::RenderTarget(task, sample);
   }
+  absl::StatusOr<std::vector<std::string>> ChoiceContinuations(
+      const joulebench::v1::TaskDefinition& task,
+      const joulebench::v1::Sample& sample) const override {
+    return tasks::ChoiceContinuations(task, sample);
+  }
   absl::StatusOr<tasks::Score> Score(const joulebench::v1::TaskDefinition& task,
                                      const std::string& target,
                                      const std::string& prediction) const override {

@@ -1,11 +1,12 @@
 // TaskEvaluator: the task-library calls the shard runner makes (validate scoring, build the
-// prompt, render the target, score a generation), behind an interface so the runner's
+// prompt, render the target and the choices, score an answer), behind an interface so the runner's
 // scheduling, cancellation and reporting are tested with a fake, independently of tasks/.
 // TasksLibraryEvaluator() forwards to tasks/prompt.h and tasks/scoring.h (target jb_tasks).
 // Thread-safety: implementations are thread-safe; the runner calls them from its pool threads.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -25,6 +26,9 @@ class TaskEvaluator {
   // tasks::RenderTarget.
   virtual absl::StatusOr<std::string> RenderTarget(const joulebench::v1::TaskDefinition& task,
                                                    const joulebench::v1::Sample& sample) const = 0;
+  // tasks::ChoiceContinuations: target_delimiter + choice, for multiple_choice tasks.
+  virtual absl::StatusOr<std::vector<std::string>> ChoiceContinuations(
+      const joulebench::v1::TaskDefinition& task, const joulebench::v1::Sample& sample) const = 0;
   // tasks::ScoreGeneration.
   virtual absl::StatusOr<tasks::Score> Score(const joulebench::v1::TaskDefinition& task,
                                              const std::string& target,

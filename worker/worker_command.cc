@@ -29,6 +29,7 @@ int RunWorkerCommand(const WorkerOptions& options) {
   http.request_timeout = options.request_timeout;
   http.connect_timeout = options.connect_timeout;
   http.api_key = options.inference_api_key;
+  http.retry.max_attempts = options.request_attempts;
   absl::StatusOr<std::unique_ptr<HttpInferenceClient>> inference =
       HttpInferenceClient::Create(std::move(http));
   if (!inference.ok()) {

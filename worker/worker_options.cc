@@ -29,6 +29,10 @@ absl::Status ValidateWorkerOptions(const WorkerOptions& options) {
       options.connect_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("timeouts must be positive");
   }
+  if (options.request_attempts < 1 || options.request_attempts > 20) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--request-attempts is ", options.request_attempts, "; expected 1 (no retries) to 20"));
+  }
   if (options.drain_timeout < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("the drain timeout must not be negative");
   }

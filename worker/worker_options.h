@@ -32,14 +32,18 @@ struct WorkerOptions {
 
   // Deadline of each coordinator RPC.
   absl::Duration rpc_timeout = absl::Seconds(10);
-  // Limit on one generation request, and on connecting to the inference server.
+  // Limit on one attempt of a generation request, and on connecting to the inference server.
   absl::Duration request_timeout = absl::Minutes(5);
   absl::Duration connect_timeout = absl::Seconds(5);
+  // --request-attempts: attempts per inference request (1..20); 429, 5xx, connection errors
+  // and timeouts are retried with backoff and Retry-After until then.
+  int request_attempts = 4;
   // After SIGTERM: how long the current shard may take to finish before it is failed back.
   absl::Duration drain_timeout = absl::Minutes(2);
   // Sample results per ReportSamples call.
   int report_batch_size = 32;
-  // Consecutive Unavailable requests after which a shard is failed (ShardRunnerOptions).
+  // Consecutive requests failing after their retries after which a shard is failed
+  // (ShardRunnerOptions).
   int max_consecutive_unavailable = 8;
   // Retries of the coordinator and of inference server discovery: capped exponential backoff.
   BackoffOptions backoff = {absl::Milliseconds(500), absl::Seconds(30), 2.0, 0};

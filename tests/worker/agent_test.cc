@@ -317,7 +317,7 @@ TEST_F(AgentTest, RevokedHeartbeatCancelsTheShardAndDropsIt) {
   };
   // The first request takes 2 s of fake time (past the 1 s heartbeat interval) and returns only
   // once a heartbeat has been answered, so the revocation lands before a second request.
-  inference_.on_complete = [this](const InferenceRequest&) -> absl::StatusOr<InferenceResponse> {
+  inference_.on_complete = [this](const InferenceRequest&) -> absl::StatusOr<InferenceResult> {
     clock_.Advance(absl::Seconds(2));
     const absl::Time give_up = absl::Now() + absl::Seconds(5);
     while (coordinator_.Received(coordinator_.heartbeat).empty() && absl::Now() < give_up) {
@@ -356,7 +356,7 @@ TEST_F(AgentTest, RunnerFailureFailsTheShard) {
 
 TEST_F(AgentTest, ServerDownFailsTheShardForRetry) {
   options_.max_consecutive_unavailable = 2;
-  inference_.on_complete = [](const InferenceRequest&) -> absl::StatusOr<InferenceResponse> {
+  inference_.on_complete = [](const InferenceRequest&) -> absl::StatusOr<InferenceResult> {
     return absl::UnavailableError("connection refused");
   };
   AcquireSequence({Leased(MakeShard(5, 1))});
@@ -368,7 +368,7 @@ TEST_F(AgentTest, ServerDownFailsTheShardForRetry) {
 }
 
 TEST_F(AgentTest, ShutdownDuringAShardFinishesItThenStops) {
-  inference_.on_complete = [this](const InferenceRequest&) -> absl::StatusOr<InferenceResponse> {
+  inference_.on_complete = [this](const InferenceRequest&) -> absl::StatusOr<InferenceResult> {
     stop_ = true;
     return FakeInferenceClient::Answer();
   };
@@ -382,7 +382,7 @@ TEST_F(AgentTest, ShutdownDuringAShardFinishesItThenStops) {
 TEST_F(AgentTest, DrainDeadlineFailsTheShardBackToTheQueue) {
   // Shutdown arrives with the first request; each request takes 10 s of fake time, so the
   // 5 s drain deadline passes during the second.
-  inference_.on_complete = [this](const InferenceRequest&) -> absl::StatusOr<InferenceResponse> {
+  inference_.on_complete = [this](const InferenceRequest&) -> absl::StatusOr<InferenceResult> {
     stop_ = true;
     clock_.Advance(absl::Seconds(10));
     absl::SleepFor(absl::Milliseconds(20));  // let the supervisor see the time

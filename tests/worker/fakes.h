@@ -3,10 +3,12 @@
 // handler for its behaviour. Thread-safe: the shard runner calls them from pool threads.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -24,10 +26,12 @@
 
 namespace jb::worker::testing {
 
-// Answers every request with "answer" (completion tokens 3) unless on_complete is set.
+// Answers every request with "answer" (completion tokens 3) unless on_complete is set. RunBatch
+// keeps `concurrency` requests in flight on that many threads, takes requests in order, checks
+// the cancel flag before each, and calls on_result one at a time, like the real client.
 class FakeInferenceClient : public InferenceClient {
  public:
-  using CompleteFn = std::function<absl::StatusOr<InferenceResponse>(const InferenceRequest&)>;
+  using CompleteFn = std::function<absl::StatusOr<InferenceResult>(const InferenceRequest&)>;
 
   absl::StatusOr<std::vector<joulebench::v1::ServedModel>> ListModels() override {
     absl::StatusOr<joulebench::v1::InferenceServer> server = ServerInfo();
@@ -46,29 +50,53 @@ class FakeInferenceClient : public InferenceClient {
     server.add_models()->set_name("tiny");
     return server;
   }
-  absl::StatusOr<InferenceResponse> Complete(const InferenceRequest& request) override {
-    const int now = in_flight.fetch_add(1) + 1;
-    int seen = max_in_flight.load();
-    while (now > seen && !max_in_flight.compare_exchange_weak(seen, now)) {
+  absl::StatusOr<std::string> ScrapeMetrics() override {
+    const int n = metrics_scrapes.fetch_add(1);
+    return absl::StrCat("vllm:generation_tokens_total ", n, "\n");
+  }
+  absl::Status RunBatch(const std::vector<InferenceRequest>& batch, const BatchOptions& options,
+                        const ResultFn& on_result) override {
+    std::atomic<size_t> next{0};
+    absl::Mutex result_mu;
+    std::vector<std::thread> threads;
+    const size_t n = std::min<size_t>(std::max(1, options.concurrency), batch.size());
+    for (size_t t = 0; t < n; ++t) {
+      threads.emplace_back([&] {
+        for (;;) {
+          if (options.cancel != nullptr && options.cancel->load()) break;
+          const size_t i = next.fetch_add(1);
+          if (i >= batch.size()) break;
+          InferenceResult result = Complete(batch[i]);
+          absl::MutexLock lock(&result_mu);
+          on_result(i, std::move(result));
+        }
+      });
     }
-    {
-      absl::MutexLock lock(&mu);
-      requests.push_back(request);
+    for (std::thread& thread : threads) thread.join();
+    // Requests never started end Cancelled, as the contract says.
+    for (size_t i = next.load(); i < batch.size(); ++i) {
+      InferenceResult cancelled;
+      cancelled.status = absl::CancelledError("cancelled");
+      on_result(i, std::move(cancelled));
     }
-    absl::StatusOr<InferenceResponse> response = on_complete ? on_complete(request) : Answer();
-    in_flight.fetch_sub(1);
-    calls.fetch_add(1);
-    return response;
+    if (options.cancel != nullptr && options.cancel->load()) {
+      return absl::CancelledError("cancelled");
+    }
+    return absl::OkStatus();
   }
 
-  static InferenceResponse Answer(std::string text = "answer", uint32_t tokens = 3) {
-    InferenceResponse response;
-    response.text = std::move(text);
-    response.finish_reason = "stop";
-    response.prompt_tokens = 10;
-    response.completion_tokens = tokens;
-    response.e2e_s = 0.5;
-    return response;
+  static InferenceResult Answer(std::string text = "answer", uint32_t tokens = 3) {
+    InferenceResult result;
+    result.text = std::move(text);
+    result.finish_reason = "stop";
+    result.prompt_tokens = 10;
+    result.completion_tokens = tokens;
+    result.streamed = true;
+    result.ttft_s = 0.1;
+    result.e2e_s = 0.5;
+    result.tpot_s = 0.2;
+    result.itl_s = {0.2, 0.2};
+    return result;
   }
 
   std::vector<InferenceRequest> Requests() {
@@ -82,8 +110,32 @@ class FakeInferenceClient : public InferenceClient {
   std::atomic<int> in_flight{0};
   std::atomic<int> max_in_flight{0};
   std::atomic<int> server_info_calls{0};
+  std::atomic<int> metrics_scrapes{0};
   absl::Mutex mu;
   std::vector<InferenceRequest> requests ABSL_GUARDED_BY(mu);
+
+ private:
+  InferenceResult Complete(const InferenceRequest& request) {
+    const int now = in_flight.fetch_add(1) + 1;
+    int seen = max_in_flight.load();
+    while (now > seen && !max_in_flight.compare_exchange_weak(seen, now)) {
+    }
+    {
+      absl::MutexLock lock(&mu);
+      requests.push_back(request);
+    }
+    absl::StatusOr<InferenceResult> response = on_complete ? on_complete(request) : Answer();
+    in_flight.fetch_sub(1);
+    calls.fetch_add(1);
+    InferenceResult result;
+    if (response.ok()) {
+      result = *std::move(response);
+    } else {
+      result.status = response.status();
+    }
+    result.attempts = 1;
+    return result;
+  }
 };
 
 // A counter meter: reads return on_read() (default: no readings), counted in `reads`.
@@ -133,6 +185,10 @@ class FakeTaskEvaluator : public TaskEvaluator {
   absl::StatusOr<std::string> RenderTarget(const joulebench::v1::TaskDefinition&,
                                            const joulebench::v1::Sample& sample) const override {
     return absl::StrCat("gold:", sample.index());
+  }
+  absl::StatusOr<std::vector<std::string>> ChoiceContinuations(
+      const joulebench::v1::TaskDefinition&, const joulebench::v1::Sample&) const override {
+    return std::vector<std::string>{" A", " B", " C"};
   }
   absl::StatusOr<tasks::Score> Score(const joulebench::v1::TaskDefinition&,
                                      const std::string& target,

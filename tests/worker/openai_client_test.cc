@@ -1,5 +1,6 @@
-// HttpInferenceClient against a real cpp-httplib server on 127.0.0.1 (port 0), plus the pure
-// URL and JSON helpers.
+// HttpInferenceClient against scripted cpp-httplib servers on 127.0.0.1 (port 0): what goes on
+// the wire, how each kind of answer maps to a result, the control calls, and URL parsing. The
+// client against the simulator (streaming, every injected failure) is in sim_client_test.cc.
 #include "worker/inference/openai_client.h"
 
 #include <httplib.h>
@@ -17,8 +18,8 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/status_matchers.h"
+#include "worker/inference/http_fetch.h"
 #include "worker/inference/http_url.h"
-#include "worker/inference/openai_protocol.h"
 
 namespace jb::worker {
 namespace {
@@ -58,41 +59,49 @@ class TestServer {
 
 class HttpInferenceClientTest : public ::testing::Test {
  protected:
-  std::unique_ptr<HttpInferenceClient> Client(std::string api_key = "") {
+  std::unique_ptr<HttpInferenceClient> Client(std::string api_key = "", int attempts = 1) {
     HttpInferenceClientOptions options;
     options.base_url = server_.BaseUrl();
     options.request_timeout = absl::Seconds(5);
     options.api_key = std::move(api_key);
-    auto client = HttpInferenceClient::Create(options, &clock_);
+    options.retry.max_attempts = attempts;
+    options.retry.initial = absl::Milliseconds(1);
+    auto client = HttpInferenceClient::Create(options);
     EXPECT_TRUE(client.ok()) << client.status();
     return std::move(client).value();
   }
 
-  // Captures the last request body of `path` and answers with `response`.
-  void Capture(const std::string& path, std::string response, int status = 200) {
-    server_.server().Post(
-        path, [this, response, status](const httplib::Request& req, httplib::Response& res) {
-          {
-            absl::MutexLock lock(&mu_);
-            bodies_.push_back(req.body);
-            headers_.push_back(req.get_header_value("Authorization"));
-          }
-          clock_.Advance(absl::Milliseconds(1500));  // the request's simulated duration
-          res.status = status;
-          res.set_content(response, "application/json");
-        });
+  // Answers `path` with `response` of `content_type`, keeping each request's body and
+  // Authorization and X-Request-Id headers.
+  void Capture(const std::string& path, std::string response, int status = 200,
+               std::string content_type = "application/json") {
+    server_.server().Post(path, [this, response, status, content_type](const httplib::Request& req,
+                                                                       httplib::Response& res) {
+      {
+        absl::MutexLock lock(&mu_);
+        bodies_.push_back(req.body);
+        headers_.push_back(req.get_header_value("Authorization"));
+        request_ids_.push_back(req.get_header_value("X-Request-Id"));
+      }
+      res.status = status;
+      res.set_content(response, content_type);
+    });
   }
 
   json LastBody() {
     absl::MutexLock lock(&mu_);
     return bodies_.empty() ? json() : json::parse(bodies_.back());
   }
+  int Requests() {
+    absl::MutexLock lock(&mu_);
+    return static_cast<int>(bodies_.size());
+  }
 
-  FakeClock clock_;
   TestServer server_;
   absl::Mutex mu_;
   std::vector<std::string> bodies_;
   std::vector<std::string> headers_;
+  std::vector<std::string> request_ids_;
 };
 
 constexpr char kChatResponse[] = R"({
@@ -101,113 +110,174 @@ constexpr char kChatResponse[] = R"({
                "finish_reason": "stop"}],
   "usage": {"prompt_tokens": 12, "completion_tokens": 6, "total_tokens": 18}})";
 
-constexpr char kCompletionResponse[] = R"({
-  "id": "cmpl-1", "object": "text_completion", "model": "tiny",
-  "choices": [{"index": 0, "text": " 4", "logprobs": null, "finish_reason": "length"}],
-  "usage": {"prompt_tokens": 5, "completion_tokens": 1, "total_tokens": 6}})";
+// vLLM's chat stream with include_usage: a role chunk, content chunks, the finish chunk, the
+// usage-only chunk, [DONE].
+constexpr char kChatStream[] =
+    "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+    "\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}],"
+    "\"usage\":null}\n\n"
+    ": keep-alive comment\n\n"
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"The\"},\"finish_reason\":null}],"
+    "\"usage\":null}\n\n"
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" answer\"},"
+    "\"finish_reason\":null}],\"usage\":null}\n\n"
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" is 4.\"},"
+    "\"finish_reason\":\"stop\"}],\"usage\":null}\n\n"
+    "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5,"
+    "\"total_tokens\":17}}\n\n"
+    "data: [DONE]\n\n";
 
-TEST_F(HttpInferenceClientTest, ChatRequestIsOneUserMessageWithSamplingFields) {
-  Capture("/v1/chat/completions", kChatResponse);
-  server_.Start();
+InferenceRequest ChatRequest(bool stream = true) {
   InferenceRequest request;
   request.model = "tiny";
   request.endpoint = v1::ENDPOINT_CHAT;
   request.prompt = "What is 2+2?";
   request.max_tokens = 32;
-  request.temperature = 0;
-  request.top_p = 0.9;
-  request.stop = {"\n\n", "Q:"};
-  request.seed = 1234;
-  ASSERT_OK_AND_ASSIGN(InferenceResponse response, Client()->Complete(request));
-
-  json body = LastBody();
-  EXPECT_EQ(body["model"], "tiny");
-  EXPECT_EQ(body["messages"], json::parse(R"([{"role":"user","content":"What is 2+2?"}])"));
-  EXPECT_FALSE(body.contains("prompt"));
-  EXPECT_EQ(body["max_tokens"], 32);
-  EXPECT_EQ(body["temperature"], 0.0);
-  EXPECT_EQ(body["top_p"], 0.9);
-  EXPECT_EQ(body["stop"], json::parse(R"(["\n\n","Q:"])"));
-  EXPECT_EQ(body["seed"], 1234);
-  EXPECT_EQ(body["stream"], false);
-
-  EXPECT_EQ(response.text, "The answer is 4.");
-  EXPECT_EQ(response.finish_reason, "stop");
-  EXPECT_EQ(response.prompt_tokens, 12u);
-  EXPECT_EQ(response.completion_tokens, 6u);
-  EXPECT_DOUBLE_EQ(response.e2e_s, 1.5);  // measured on the injected clock
+  request.stream = stream;
+  return request;
 }
 
-TEST_F(HttpInferenceClientTest, CompletionsRequestSendsThePromptAndOmitsUnsetFields) {
-  Capture("/v1/completions", kCompletionResponse);
+TEST_F(HttpInferenceClientTest, StreamedChatGivesTextUsageAndTiming) {
+  Capture("/v1/chat/completions", kChatStream, 200, "text/event-stream");
   server_.Start();
-  InferenceRequest request;
-  request.model = "tiny";
-  request.endpoint = v1::ENDPOINT_COMPLETIONS;
-  request.prompt = "2+2=";
-  ASSERT_OK_AND_ASSIGN(InferenceResponse response, Client()->Complete(request));
+  InferenceRequest request = ChatRequest();
+  request.request_id = "req-7";
+  const InferenceResult result = Client()->Send(request);
+  ASSERT_OK(result.status);
 
   json body = LastBody();
-  EXPECT_EQ(body["prompt"], "2+2=");
-  EXPECT_FALSE(body.contains("messages"));
-  EXPECT_EQ(body["temperature"], 0.0);
-  for (const char* absent : {"max_tokens", "top_p", "stop", "seed"}) {
-    EXPECT_FALSE(body.contains(absent)) << absent;
-  }
-  EXPECT_EQ(response.text, " 4");
-  EXPECT_EQ(response.finish_reason, "length");
-  EXPECT_EQ(response.completion_tokens, 1u);
+  EXPECT_EQ(body["stream"], true);
+  EXPECT_EQ(body["stream_options"], json::parse(R"({"include_usage": true})"));
+  EXPECT_EQ(body["messages"], json::parse(R"([{"role":"user","content":"What is 2+2?"}])"));
+  EXPECT_EQ(result.text, "The answer is 4.");
+  EXPECT_EQ(result.finish_reason, "stop");
+  EXPECT_EQ(result.prompt_tokens, 12u);
+  EXPECT_EQ(result.completion_tokens, 5u);
+  EXPECT_TRUE(result.streamed);
+  EXPECT_EQ(result.attempts, 1);
+  EXPECT_EQ(result.itl_s.size(), 2u);  // three content chunks
+  EXPECT_GT(result.ttft_s, 0);
+  EXPECT_GE(result.e2e_s, result.ttft_s);
+  absl::MutexLock lock(&mu_);
+  EXPECT_EQ(request_ids_, std::vector<std::string>{"req-7"});
+}
+
+TEST_F(HttpInferenceClientTest, NonStreamingChatIsParsedFromTheJsonBody) {
+  Capture("/v1/chat/completions", kChatResponse);
+  server_.Start();
+  const InferenceResult result = Client()->Send(ChatRequest(/*stream=*/false));
+  ASSERT_OK(result.status);
+  EXPECT_EQ(LastBody()["stream"], false);
+  EXPECT_FALSE(LastBody().contains("stream_options"));
+  EXPECT_EQ(result.text, "The answer is 4.");
+  EXPECT_EQ(result.completion_tokens, 6u);
+  EXPECT_FALSE(result.streamed);
+  EXPECT_EQ(result.ttft_s, 0);
+  EXPECT_GT(result.e2e_s, 0);
+}
+
+TEST_F(HttpInferenceClientTest, AServerThatIgnoresStreamIsReadAsJson) {
+  Capture("/v1/chat/completions", kChatResponse);  // application/json to a stream request
+  server_.Start();
+  const InferenceResult result = Client()->Send(ChatRequest());
+  ASSERT_OK(result.status);
+  EXPECT_EQ(result.text, "The answer is 4.");
+  EXPECT_FALSE(result.streamed);
+}
+
+TEST_F(HttpInferenceClientTest, AMidStreamErrorEventEndsTheRequestWithItsCode) {
+  Capture("/v1/chat/completions",
+          "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"The\"}}]}\n\n"
+          "data: {\"error\":{\"message\":\"engine died\",\"type\":\"InternalServerError\","
+          "\"code\":500}}\n\n"
+          "data: [DONE]\n\n",
+          200, "text/event-stream");
+  server_.Start();
+  const InferenceResult result = Client("", /*attempts=*/2)->Send(ChatRequest());
+  EXPECT_THAT(result.status, StatusIs(absl::StatusCode::kUnavailable, "engine died"));
+  EXPECT_EQ(result.attempts, 2);  // a 500 in the stream is retried like a 500 status
+  EXPECT_EQ(Requests(), 2);
+  EXPECT_EQ(result.text, "");  // nothing partial is reported
+}
+
+TEST_F(HttpInferenceClientTest, AStreamWithoutDoneIsAcceptedWhenItsEventsAreComplete) {
+  Capture("/v1/completions",
+          "data: {\"choices\":[{\"index\":0,\"text\":\" 4\",\"finish_reason\":\"length\"}]}\n\n",
+          200, "text/event-stream");
+  server_.Start();
+  InferenceRequest request = ChatRequest();
+  request.endpoint = v1::ENDPOINT_COMPLETIONS;
+  const InferenceResult result = Client()->Send(request);
+  ASSERT_OK(result.status);
+  EXPECT_EQ(result.text, " 4");
+  EXPECT_EQ(result.completion_tokens, 1u);  // no usage: counted content chunks
+}
+
+TEST_F(HttpInferenceClientTest, AStreamCutInsideAnEventIsUnavailable) {
+  Capture("/v1/completions", "data: {\"choices\":[{\"index\":0,\"text\":\" 4\"}]}\n\ndata: {\"cho",
+          200, "text/event-stream");
+  server_.Start();
+  InferenceRequest request = ChatRequest();
+  request.endpoint = v1::ENDPOINT_COMPLETIONS;
+  EXPECT_THAT(Client()->Send(request).status,
+              StatusIs(absl::StatusCode::kUnavailable, "cut mid-event"));
+}
+
+TEST_F(HttpInferenceClientTest, MalformedChunkIsInternalAndNotRetried) {
+  Capture("/v1/chat/completions", "data: {not json}\n\n", 200, "text/event-stream");
+  server_.Start();
+  const InferenceResult result = Client("", /*attempts=*/3)->Send(ChatRequest());
+  EXPECT_THAT(result.status, StatusIs(absl::StatusCode::kInternal, "malformed stream chunk"));
+  EXPECT_EQ(result.attempts, 1);
 }
 
 TEST_F(HttpInferenceClientTest, SendsTheApiKeyAsBearerToken) {
-  Capture("/v1/completions", kCompletionResponse);
+  Capture("/v1/chat/completions", kChatResponse);
   server_.Start();
-  InferenceRequest request;
-  request.endpoint = v1::ENDPOINT_COMPLETIONS;
-  ASSERT_OK(Client("s3cret")->Complete(request));
+  ASSERT_OK(Client("s3cret")->Send(ChatRequest(false)).status);
   absl::MutexLock lock(&mu_);
   EXPECT_EQ(headers_, std::vector<std::string>{"Bearer s3cret"});
 }
 
-TEST_F(HttpInferenceClientTest, ServiceUnavailableMapsToUnavailable) {
-  Capture("/v1/chat/completions", R"({"error":{"message":"engine overloaded"}})", 503);
-  server_.Start();
-  EXPECT_THAT(Client()->Complete(InferenceRequest()),
-              StatusIs(absl::StatusCode::kUnavailable, "engine overloaded"));
+TEST_F(HttpInferenceClientTest, StatusCodesMapByRetryMeaning) {
+  struct Case {
+    int http;
+    absl::StatusCode code;
+    int attempts;
+  };
+  for (const Case& c :
+       {Case{503, absl::StatusCode::kUnavailable, 3}, Case{500, absl::StatusCode::kUnavailable, 3},
+        Case{429, absl::StatusCode::kResourceExhausted, 3},
+        Case{400, absl::StatusCode::kInvalidArgument, 1},
+        Case{404, absl::StatusCode::kNotFound, 1}}) {
+    TestServer server;
+    server.server().Post(
+        "/v1/chat/completions", [&](const httplib::Request&, httplib::Response& res) {
+          res.status = c.http;
+          res.set_content(R"({"error":{"message":"told you so"}})", "application/json");
+        });
+    server.Start();
+    HttpInferenceClientOptions options;
+    options.base_url = server.BaseUrl();
+    options.retry.max_attempts = 3;
+    options.retry.initial = absl::Milliseconds(1);
+    options.max_retry_after = absl::Milliseconds(1);
+    ASSERT_OK_AND_ASSIGN(auto client, HttpInferenceClient::Create(options));
+    const InferenceResult result = client->Send(ChatRequest());
+    EXPECT_THAT(result.status, StatusIs(c.code, absl::StrCat("HTTP ", c.http, ": told you so")))
+        << c.http;
+    EXPECT_EQ(result.attempts, c.attempts) << c.http;
+  }
 }
 
-TEST_F(HttpInferenceClientTest, TooManyRequestsMapsToUnavailable) {
-  Capture("/v1/chat/completions", R"({"error":{"message":"rate limited"}})", 429);
-  server_.Start();
-  EXPECT_THAT(Client()->Complete(InferenceRequest()),
-              StatusIs(absl::StatusCode::kUnavailable, "HTTP 429"));
-}
-
-TEST_F(HttpInferenceClientTest, BadRequestMapsToInvalidArgumentWithTheServersMessage) {
-  Capture("/v1/chat/completions",
-          R"({"object":"error","message":"This model's maximum context length is 2048 tokens.",)"
-          R"("type":"BadRequestError","param":null,"code":400})",
-          400);
-  server_.Start();
-  EXPECT_THAT(Client()->Complete(InferenceRequest()),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "This model's maximum context length is 2048 tokens."));
-}
-
-TEST_F(HttpInferenceClientTest, MalformedSuccessBodyIsInternal) {
-  Capture("/v1/chat/completions", R"({"choices": []})");
-  server_.Start();
-  EXPECT_THAT(Client()->Complete(InferenceRequest()),
-              StatusIs(absl::StatusCode::kInternal, "no choices"));
-}
-
-TEST_F(HttpInferenceClientTest, ConnectionRefusedMapsToUnavailable) {
+TEST_F(HttpInferenceClientTest, ConnectionRefusedIsUnavailable) {
   server_.Start();
   auto client = Client();
   server_.Stop();
-  EXPECT_THAT(client->Complete(InferenceRequest()), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(client->Send(ChatRequest()).status, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(client->Health(), StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(client->ListModels(), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(client->ScrapeMetrics(), StatusIs(absl::StatusCode::kUnavailable));
 }
 
 TEST_F(HttpInferenceClientTest, ServerInfoFromModelsAndVersion) {
@@ -244,71 +314,79 @@ TEST_F(HttpInferenceClientTest, ServerInfoWithoutVersionEndpointHasEmptyVersion)
   EXPECT_EQ(info.version(), "");
 }
 
-TEST_F(HttpInferenceClientTest, HealthIsOnTheServerRoot) {
+TEST_F(HttpInferenceClientTest, HealthAndMetricsAreOnTheServerRoot) {
   std::atomic<int> status{200};
   server_.server().Get("/health", [&](const httplib::Request&, httplib::Response& res) {
     res.status = status.load();
   });
+  server_.server().Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("vllm:num_requests_running 0\n", "text/plain; version=0.0.4");
+  });
   server_.Start();
   auto client = Client();
   EXPECT_OK(client->Health());
+  ASSERT_OK_AND_ASSIGN(std::string metrics, client->ScrapeMetrics());
+  EXPECT_EQ(metrics, "vllm:num_requests_running 0\n");
   status = 503;
   EXPECT_THAT(client->Health(), StatusIs(absl::StatusCode::kUnavailable, "HTTP 503"));
 }
 
-TEST_F(HttpInferenceClientTest, ConcurrentCallsUseSeparateConnections) {
-  // Each handler waits until all four requests are in the server at once; one shared
-  // connection would serialise them and the wait would time out instead.
-  constexpr int kThreads = 4;
-  absl::Mutex mu;
-  int in_server = 0;
-  int most_in_server = 0;
-  server_.server().Post("/v1/completions", [&](const httplib::Request&, httplib::Response& res) {
-    absl::MutexLock lock(&mu);
-    ++in_server;
-    most_in_server = std::max(most_in_server, in_server);
-    auto all_in = [&] { return most_in_server == kThreads; };
-    mu.AwaitWithTimeout(absl::Condition(&all_in), absl::Seconds(5));
-    --in_server;
-    res.set_content(kCompletionResponse, "application/json");
-  });
+TEST_F(HttpInferenceClientTest, ServersWithoutMetricsAnswerNotFound) {
   server_.Start();
-  auto client = Client();
-  std::vector<std::thread> threads;
-  std::atomic<int> ok{0};
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&] {
-      InferenceRequest request;
-      request.endpoint = v1::ENDPOINT_COMPLETIONS;
-      if (client->Complete(request).ok()) ok.fetch_add(1);
-    });
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(ok.load(), kThreads);
-  absl::MutexLock lock(&mu);
-  EXPECT_EQ(most_in_server, kThreads);
+  EXPECT_THAT(Client()->ScrapeMetrics(), StatusIs(absl::StatusCode::kNotFound, "HTTP 404"));
 }
 
-TEST(ScrapeMetricsTest, ReturnsTheBodyOrUnavailable) {
+TEST_F(HttpInferenceClientTest, BadBatchOptionsAreInvalidArgument) {
+  server_.Start();
+  auto client = Client();
+  BatchOptions options;
+  options.concurrency = 1025;
+  EXPECT_THAT(client->RunBatch({ChatRequest()}, options, [](size_t, InferenceResult) {}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "expected 1..1024"));
+}
+
+TEST(HttpInferenceClientCreateTest, RejectsHttpsAndMalformedUrls) {
+  HttpInferenceClientOptions options;
+  options.base_url = "https://gpu-node:8000/v1";
+  EXPECT_THAT(HttpInferenceClient::Create(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "https is not supported"));
+  options.base_url = "127.0.0.1:8000";
+  EXPECT_THAT(HttpInferenceClient::Create(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "must start with http://"));
+}
+
+TEST(HttpGetUrlTest, ReturnsTheBodyOrAStatus) {
   TestServer server;
   server.server().Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("joulebench_sim_energy_joules_total 12.5\n", "text/plain; version=0.0.4");
   });
   server.Start();
-  ASSERT_OK_AND_ASSIGN(std::string text, ScrapeMetrics(server.Origin() + "/metrics"));
+  ASSERT_OK_AND_ASSIGN(std::string text, HttpGetUrl(server.Origin() + "/metrics"));
   EXPECT_EQ(text, "joulebench_sim_energy_joules_total 12.5\n");
-  EXPECT_THAT(ScrapeMetrics(server.Origin() + "/nothing"),
-              StatusIs(absl::StatusCode::kUnavailable, "HTTP 404"));
-  EXPECT_THAT(ScrapeMetrics("ftp://x/metrics"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(HttpGetUrl(server.Origin() + "/nothing"),
+              StatusIs(absl::StatusCode::kNotFound, "HTTP 404"));
+  EXPECT_THAT(HttpGetUrl("ftp://x/metrics"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(HttpUrlTest, SplitsOriginAndPath) {
   ASSERT_OK_AND_ASSIGN(HttpUrl url, ParseHttpUrl("http://127.0.0.1:8000/v1/"));
   EXPECT_EQ(url.origin, "http://127.0.0.1:8000");
   EXPECT_EQ(url.path, "/v1");
-  ASSERT_OK_AND_ASSIGN(HttpUrl root, ParseHttpUrl("https://api.example.com"));
-  EXPECT_EQ(root.origin, "https://api.example.com");
+  EXPECT_EQ(url.host, "127.0.0.1");
+  EXPECT_EQ(url.port, 8000);
+  ASSERT_OK_AND_ASSIGN(HttpUrl root, ParseHttpUrl("http://api.example.com"));
+  EXPECT_EQ(root.origin, "http://api.example.com");
+  EXPECT_EQ(root.host, "api.example.com");
+  EXPECT_EQ(root.port, 80);
   EXPECT_EQ(root.path, "");
+  ASSERT_OK_AND_ASSIGN(HttpUrl v6, ParseHttpUrl("http://[::1]:9000/v1"));
+  EXPECT_EQ(v6.host, "::1");
+  EXPECT_EQ(v6.port, 9000);
+  EXPECT_THAT(ParseHttpUrl("https://api.example.com"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "https is not supported"));
+  EXPECT_THAT(ParseHttpUrl("http://h:99999/v1"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "expected 1..65535"));
+  EXPECT_THAT(ParseHttpUrl("http://[::1/v1"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseHttpUrl("127.0.0.1:8000"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseHttpUrl("http:///v1"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseHttpUrl("http://h/v1?x=1"), StatusIs(absl::StatusCode::kInvalidArgument));
@@ -319,39 +397,6 @@ TEST(HttpUrlTest, ServerRootDropsTheApiVersion) {
   EXPECT_EQ(ServerRootUrl("http://127.0.0.1:8000/v1/"), "http://127.0.0.1:8000");
   EXPECT_EQ(ServerRootUrl("http://gw/models/llama/v1"), "http://gw/models/llama");
   EXPECT_EQ(ServerRootUrl("http://127.0.0.1:8000"), "http://127.0.0.1:8000");
-}
-
-TEST(OpenAiProtocolTest, ErrorMessagesFromEachKnownShape) {
-  EXPECT_EQ(ParseErrorMessage(R"({"error":{"message":"bad model","type":"x"}})"), "bad model");
-  EXPECT_EQ(ParseErrorMessage(R"({"object":"error","message":"too long"})"), "too long");
-  EXPECT_EQ(ParseErrorMessage(R"({"detail":"Not Found"})"), "Not Found");
-  EXPECT_EQ(ParseErrorMessage("plain text"), "plain text");
-  EXPECT_EQ(ParseErrorMessage(std::string(600, 'x')).size(), 503u);
-}
-
-TEST(OpenAiProtocolTest, NullContentAndMissingUsageParse) {
-  ASSERT_OK_AND_ASSIGN(
-      InferenceResponse response,
-      ParseGenerationResponse(
-          v1::ENDPOINT_CHAT, R"({"choices":[{"message":{"content":null},"finish_reason":null}]})"));
-  EXPECT_EQ(response.text, "");
-  EXPECT_EQ(response.finish_reason, "");
-  EXPECT_EQ(response.completion_tokens, 0u);
-  EXPECT_THAT(ParseGenerationResponse(v1::ENDPOINT_CHAT, "not json"),
-              StatusIs(absl::StatusCode::kInternal));
-}
-
-TEST(OpenAiProtocolTest, ModelListSkipsCardsWithoutId) {
-  ASSERT_OK_AND_ASSIGN(auto models, ParseModelList(R"({"data":[{"owned_by":"x"},{"id":"m"}]})"));
-  ASSERT_EQ(models.size(), 1u);
-  EXPECT_EQ(models[0].name(), "m");
-  EXPECT_THAT(ParseModelList(R"([1,2])"), StatusIs(absl::StatusCode::kInternal));
-}
-
-TEST(OpenAiProtocolTest, ServerKinds) {
-  EXPECT_EQ(ServerKindFromOwnedBy("vllm"), "vllm");
-  EXPECT_EQ(ServerKindFromOwnedBy("joulebench-sim"), "joulebench-sim");
-  EXPECT_EQ(ServerKindFromOwnedBy("openai"), "unknown");
 }
 
 }  // namespace

@@ -108,7 +108,7 @@ void GateAt(FakeInferenceClient& inference, int limit, int total) {
   auto mu = std::make_shared<absl::Mutex>();
   auto entered = std::make_shared<int>(0);
   inference.on_complete = [&inference, mu, entered, limit,
-                           total](const InferenceRequest&) -> absl::StatusOr<InferenceResponse> {
+                           total](const InferenceRequest&) -> absl::StatusOr<InferenceResult> {
     absl::MutexLock lock(mu.get());
     ++*entered;
     auto open = [&] { return inference.in_flight.load() >= limit || *entered == total; };
@@ -136,7 +136,7 @@ TEST_F(ShardRunnerTest, ConcurrencyOneIsSequentialInSampleOrder) {
 
 TEST_F(ShardRunnerTest, ScoresEachResultAgainstItsTarget) {
   v1::Shard shard = MakeShard(2, 1);
-  inference_.on_complete = [](const InferenceRequest& r) -> absl::StatusOr<InferenceResponse> {
+  inference_.on_complete = [](const InferenceRequest& r) -> absl::StatusOr<InferenceResult> {
     // Correct for the first sample only.
     return FakeInferenceClient::Answer(r.prompt == "prompt:doc0" ? "gold:100" : "wrong", 4);
   };
@@ -154,14 +154,14 @@ TEST_F(ShardRunnerTest, ScoresEachResultAgainstItsTarget) {
   EXPECT_EQ(right.finish_reason(), "stop");
   EXPECT_EQ(right.timing().e2e_s(), 0.5);
   EXPECT_EQ(right.timing().attempts(), 1u);
-  EXPECT_FALSE(right.timing().streamed());
+  EXPECT_TRUE(right.timing().streamed());
   EXPECT_EQ(right.error(), "");
   EXPECT_EQ(outcome.results[1].score(), 0.0);
 }
 
 TEST_F(ShardRunnerTest, FailedRequestIsAnErrorRowWithScoreZero) {
   v1::Shard shard = MakeShard(4, 2);
-  inference_.on_complete = [](const InferenceRequest& r) -> absl::StatusOr<InferenceResponse> {
+  inference_.on_complete = [](const InferenceRequest& r) -> absl::StatusOr<InferenceResult> {
     if (r.prompt == "prompt:doc2") return absl::InvalidArgumentError("prompt too long");
     return FakeInferenceClient::Answer("gold:x");
   };
@@ -189,14 +189,113 @@ TEST_F(ShardRunnerTest, UnbuildablePromptIsAnErrorRowWithoutARequest) {
   ASSERT_OK_AND_ASSIGN(ShardOutcome outcome, Runner()->Run(shard, Collect()));
   EXPECT_EQ(inference_.calls.load(), 2);
   ASSERT_EQ(outcome.results.size(), 3u);
-  EXPECT_THAT(outcome.results[1].error(), HasSubstr("building the prompt: no field 'q'"));
-  EXPECT_EQ(outcome.results[1].timing().attempts(), 0u);
+  int errors = 0;
+  for (const v1::SampleResult& r : outcome.results) {
+    if (r.sample_index() != 101) continue;
+    ++errors;
+    EXPECT_THAT(r.error(), HasSubstr("building the prompt: no field 'q'"));
+    EXPECT_EQ(r.timing().attempts(), 0u);
+  }
+  EXPECT_EQ(errors, 1);
+}
+
+TEST_F(ShardRunnerTest, StreamedTimingAndUsageAreCopiedIntoTheResult) {
+  ASSERT_OK_AND_ASSIGN(ShardOutcome outcome, Runner()->Run(MakeShard(1, 1), Collect()));
+  ASSERT_EQ(outcome.results.size(), 1u);
+  const v1::SampleResult& r = outcome.results[0];
+  EXPECT_TRUE(r.timing().streamed());
+  EXPECT_EQ(r.timing().ttft_s(), 0.1);
+  EXPECT_EQ(r.timing().tpot_s(), 0.2);
+  EXPECT_EQ(r.timing().e2e_s(), 0.5);
+  EXPECT_THAT(r.timing().itl_s(), ElementsAre(0.2, 0.2));
+  EXPECT_EQ(r.timing().attempts(), 1u);
+  EXPECT_EQ(r.prompt_tokens(), 10u);
+  EXPECT_EQ(r.completion_tokens(), 3u);
+  EXPECT_EQ(r.finish_reason(), "stop");
+  EXPECT_TRUE(inference_.Requests()[0].stream);
+}
+
+TEST_F(ShardRunnerTest, KeepsTheServersMetricsFromJustBeforeAndAfterTheWindow) {
+  ASSERT_OK_AND_ASSIGN(ShardOutcome outcome, Runner()->Run(MakeShard(2, 1), Collect()));
+  EXPECT_EQ(outcome.measurement.server_metrics_before(), "vllm:generation_tokens_total 0\n");
+  EXPECT_EQ(outcome.measurement.server_metrics_after(), "vllm:generation_tokens_total 1\n");
+  EXPECT_EQ(inference_.metrics_scrapes.load(), 2);
+  EXPECT_EQ(outcome.measurement.server_counters().generation_tokens(), 1);
+  EXPECT_THAT(outcome.measurement.server_counters().names_found(),
+              ElementsAre("vllm:generation_tokens_total"));
+}
+
+// An echo response for prompt = context + continuation: the context as one token (logprob
+// null, as the first echoed token is), the continuation as one token, and a generated token.
+InferenceResult EchoResult(const std::string& context, const std::string& continuation,
+                           double continuation_logprob) {
+  InferenceResult result = FakeInferenceClient::Answer("", 1);
+  result.streamed = false;
+  result.logprobs.emplace();
+  result.logprobs->tokens = {context, continuation, " x"};
+  result.logprobs->token_logprobs = {std::nullopt, continuation_logprob, -0.5};
+  result.logprobs->top_tokens = {std::nullopt, continuation, " x"};
+  result.logprobs->text_offset = {0, static_cast<uint32_t>(context.size()),
+                                  static_cast<uint32_t>(context.size() + continuation.size())};
+  return result;
+}
+
+TEST_F(ShardRunnerTest, MultipleChoiceAsksForEachChoicesLoglikelihoodAndPicksTheLikeliest) {
+  v1::Shard shard = MakeShard(2, 2);
+  shard.mutable_task()->set_output_type(v1::OUTPUT_TYPE_MULTIPLE_CHOICE);
+  shard.mutable_task()->set_target_delimiter(" ");
+  shard.mutable_task()->set_repeats(5);  // ignored: one row per sample
+  // Sample 100 likes " B" best, sample 101 " C".
+  inference_.on_complete = [](const InferenceRequest& r) -> absl::StatusOr<InferenceResult> {
+    const std::string context = r.prompt.substr(0, r.prompt.size() - 2);
+    const std::string continuation = r.prompt.substr(r.prompt.size() - 2);
+    const char best = context == "prompt:doc0" ? 'B' : 'C';
+    return EchoResult(context, continuation, continuation[1] == best ? -0.25 : -4.0);
+  };
+  ASSERT_OK_AND_ASSIGN(ShardOutcome outcome, Runner()->Run(shard, Collect()));
+
+  std::vector<InferenceRequest> requests = inference_.Requests();
+  ASSERT_EQ(requests.size(), 6u);
+  for (const InferenceRequest& r : requests) {
+    EXPECT_EQ(r.endpoint, v1::ENDPOINT_COMPLETIONS);
+    EXPECT_TRUE(r.echo);
+    EXPECT_EQ(r.logprobs, 1u);
+    EXPECT_EQ(r.max_tokens, 1u);
+    EXPECT_FALSE(r.stream);
+    EXPECT_EQ(r.temperature, 0);
+    EXPECT_TRUE(r.stop.empty());
+  }
+  ASSERT_EQ(outcome.results.size(), 2u);
+  for (const v1::SampleResult& r : outcome.results) {
+    EXPECT_EQ(r.error(), "");
+    EXPECT_EQ(r.prediction(), r.sample_index() == 100 ? "B" : "C");
+    EXPECT_EQ(r.repeat_index(), 0u);
+    EXPECT_EQ(r.completion_tokens(), 3u);  // one generated token per choice
+    EXPECT_EQ(r.timing().attempts(), 3u);
+    EXPECT_EQ(r.metrics().at("loglikelihood/0"), -4.0);
+  }
+}
+
+TEST_F(ShardRunnerTest, MultipleChoiceWithAFailedChoiceIsAnErrorRow) {
+  v1::Shard shard = MakeShard(1, 1);
+  shard.mutable_task()->set_output_type(v1::OUTPUT_TYPE_MULTIPLE_CHOICE);
+  shard.mutable_task()->set_target_delimiter(" ");
+  inference_.on_complete = [](const InferenceRequest& r) -> absl::StatusOr<InferenceResult> {
+    if (r.prompt.back() == 'B') return absl::InvalidArgumentError("prompt too long");
+    return EchoResult(r.prompt.substr(0, r.prompt.size() - 2), r.prompt.substr(r.prompt.size() - 2),
+                      -1);
+  };
+  ASSERT_OK_AND_ASSIGN(ShardOutcome outcome, Runner()->Run(shard, Collect()));
+  ASSERT_EQ(outcome.results.size(), 1u);
+  EXPECT_THAT(outcome.results[0].error(), HasSubstr("choice 1: INVALID_ARGUMENT: prompt too long"));
+  EXPECT_EQ(outcome.results[0].score(), 0);
+  EXPECT_EQ(inference_.calls.load(), 3);
 }
 
 TEST_F(ShardRunnerTest, CancellationStopsNewRequests) {
   v1::Shard shard = MakeShard(10, 1);
   std::unique_ptr<ShardRunner> runner = Runner();
-  inference_.on_complete = [&](const InferenceRequest&) -> absl::StatusOr<InferenceResponse> {
+  inference_.on_complete = [&](const InferenceRequest&) -> absl::StatusOr<InferenceResult> {
     if (inference_.Requests().size() == 3) runner->Cancel(absl::AbortedError("lease revoked"));
     return FakeInferenceClient::Answer();
   };
@@ -233,7 +332,7 @@ TEST_F(ShardRunnerTest, ReportErrorCancelsTheRun) {
   std::unique_ptr<ShardRunner> runner = Runner(/*batch_size=*/2);
   // Pinned interleaving: the first batch's report fails only once the third request is in
   // flight, and that request returns only after the cancel, so exactly three were sent.
-  inference_.on_complete = [&](const InferenceRequest&) -> absl::StatusOr<InferenceResponse> {
+  inference_.on_complete = [&](const InferenceRequest&) -> absl::StatusOr<InferenceResult> {
     if (inference_.Requests().size() == 3) AwaitTrue([&] { return runner->cancelled(); });
     return FakeInferenceClient::Answer();
   };
@@ -257,11 +356,11 @@ TEST_F(ShardRunnerTest, InvalidTaskFailsBeforeAnyRequest) {
 }
 
 TEST_F(ShardRunnerTest, ServerDownStopsTheShardWithUnavailable) {
-  inference_.on_complete = [](const InferenceRequest&) -> absl::StatusOr<InferenceResponse> {
+  inference_.on_complete = [](const InferenceRequest&) -> absl::StatusOr<InferenceResult> {
     return absl::UnavailableError("connection refused");
   };
   EXPECT_THAT(Runner(4, /*max_unavailable=*/3)->Run(MakeShard(10, 1), Collect()),
-              StatusIs(absl::StatusCode::kUnavailable, "3 requests in a row"));
+              StatusIs(absl::StatusCode::kUnavailable, "3 requests in a row failed"));
   EXPECT_EQ(inference_.calls.load(), 3);
 }
 
@@ -274,7 +373,7 @@ TEST_F(ShardRunnerTest, MeasuresTheWindowAndApportionsEnergyByTokens) {
         FakeEnergyMeter::Reading(20 * seconds + request_joules.load())};
   };
   const uint32_t tokens[] = {1, 2, 3, 4};
-  inference_.on_complete = [&](const InferenceRequest& r) -> absl::StatusOr<InferenceResponse> {
+  inference_.on_complete = [&](const InferenceRequest& r) -> absl::StatusOr<InferenceResult> {
     clock_.Advance(absl::Seconds(1));
     request_joules = request_joules + 50;
     return FakeInferenceClient::Answer("x", tokens[r.prompt.back() - '0']);

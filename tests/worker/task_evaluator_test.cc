@@ -45,7 +45,7 @@ v1::Shard ArithmeticShard() {
 TEST(TasksLibraryEvaluatorTest, RunnerBuildsPromptsAndScoresWithTheTasksLibrary) {
   FakeClock clock;
   FakeInferenceClient inference;
-  inference.on_complete = [](const InferenceRequest&) -> absl::StatusOr<InferenceResponse> {
+  inference.on_complete = [](const InferenceRequest&) -> absl::StatusOr<InferenceResult> {
     return FakeInferenceClient::Answer("2");
   };
   NullMeter meter;

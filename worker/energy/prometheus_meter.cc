@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "worker/energy/prometheus_text.h"
-#include "worker/inference/openai_client.h"
+#include "worker/inference/http_fetch.h"
 
 namespace jb::worker {
 
@@ -14,7 +14,7 @@ PrometheusCounterMeter::PrometheusCounterMeter(PrometheusCounterOptions options,
     : options_(std::move(options)),
       fetcher_(fetcher ? std::move(fetcher)
                        : [timeout = options_.scrape_timeout](const std::string& url) {
-                           return ScrapeMetrics(url, timeout);
+                           return HttpGetUrl(url, timeout);
                          }) {}
 
 absl::Status PrometheusCounterMeter::Probe() {

@@ -19,7 +19,7 @@
 
 namespace jb::worker {
 
-// Fetches the exposition text at a URL; ScrapeMetrics (openai_client.h) by default.
+// Fetches the exposition text at a URL; HttpGetUrl (http_fetch.h) by default.
 using MetricsFetcher = std::function<absl::StatusOr<std::string>(const std::string& url)>;
 
 struct PrometheusCounterOptions {
@@ -43,7 +43,7 @@ struct PrometheusCounterOptions {
 
 class PrometheusCounterMeter : public EnergyMeter {
  public:
-  // `fetcher` defaults to ScrapeMetrics with options.scrape_timeout.
+  // `fetcher` defaults to HttpGetUrl with options.scrape_timeout.
   explicit PrometheusCounterMeter(PrometheusCounterOptions options, MetricsFetcher fetcher = {});
 
   // Reads once; the error names the URL and the metric.

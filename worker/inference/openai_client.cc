@@ -1,43 +1,20 @@
 #include "worker/inference/openai_client.h"
 
-#include <httplib.h>
-
-#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "worker/inference/generation_exchange.h"
+#include "worker/inference/http_fetch.h"
 #include "worker/inference/openai_protocol.h"
 
 namespace jb::worker {
-namespace {
-
-std::chrono::microseconds ToChrono(absl::Duration d) {
-  return std::chrono::microseconds(absl::ToInt64Microseconds(d));
-}
-
-void Configure(httplib::Client& client, absl::Duration connect_timeout,
-               absl::Duration read_timeout) {
-  client.set_keep_alive(true);
-  client.set_connection_timeout(ToChrono(connect_timeout));
-  client.set_read_timeout(ToChrono(read_timeout));
-  client.set_write_timeout(ToChrono(read_timeout));
-}
-
-// Maps a non-2xx HTTP status to our codes (inference_client.h): the caller's fault is
-// InvalidArgument, the server's or the moment's is Unavailable.
-absl::Status HttpError(const std::string& what, int status, absl::string_view body) {
-  std::string message = absl::StrCat(what, ": HTTP ", status, ": ", ParseErrorMessage(body));
-  if (status == 408 || status == 429 || status >= 500) return absl::UnavailableError(message);
-  if (status >= 400) return absl::InvalidArgumentError(message);
-  return absl::InternalError(message);
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpInferenceClient>> HttpInferenceClient::Create(
     HttpInferenceClientOptions options, Clock* clock) {
   JB_ASSIGN_OR_RETURN(HttpUrl base, ParseHttpUrl(options.base_url));
+  HttpInferenceClient probe(options, base, clock != nullptr ? clock : Clock::Real());
+  JB_RETURN_IF_ERROR(ValidateHttpPoolOptions(probe.PoolOptions(1, options.request_timeout)));
   return std::unique_ptr<HttpInferenceClient>(new HttpInferenceClient(
       std::move(options), std::move(base), clock != nullptr ? clock : Clock::Real()));
 }
@@ -47,69 +24,57 @@ HttpInferenceClient::HttpInferenceClient(HttpInferenceClientOptions options, Htt
     : options_(std::move(options)),
       base_(std::move(base)),
       root_path_(ServerRootUrl(base_.path)),
-      clock_(clock) {}
+      clock_(clock),
+      connections_(std::make_unique<HttpConnectionCache>()) {}
 
-HttpInferenceClient::~HttpInferenceClient() = default;
-
-std::unique_ptr<httplib::Client> HttpInferenceClient::TakeClient() {
-  {
-    absl::MutexLock lock(&mu_);
-    if (!idle_.empty()) {
-      std::unique_ptr<httplib::Client> client = std::move(idle_.back());
-      idle_.pop_back();
-      return client;
-    }
-  }
-  return std::make_unique<httplib::Client>(base_.origin);
+HttpPoolOptions HttpInferenceClient::PoolOptions(int concurrency,
+                                                 absl::Duration attempt_timeout) const {
+  HttpPoolOptions pool;
+  pool.host = base_.host;
+  pool.port = base_.port;
+  pool.concurrency = concurrency;
+  pool.connect_timeout = options_.connect_timeout;
+  pool.attempt_timeout = attempt_timeout;
+  pool.retry = options_.retry;
+  pool.max_retry_after = options_.max_retry_after;
+  pool.clock = clock_;
+  return pool;
 }
 
-void HttpInferenceClient::ReturnClient(std::unique_ptr<httplib::Client> client) {
-  absl::MutexLock lock(&mu_);
-  idle_.push_back(std::move(client));
-}
-
-absl::StatusOr<HttpInferenceClient::HttpResult> HttpInferenceClient::Send(
-    const std::string& path, const std::string* json_body, absl::Duration read_timeout) {
-  std::unique_ptr<httplib::Client> client = TakeClient();
-  Configure(*client, options_.connect_timeout, read_timeout);
-  httplib::Headers headers;
+void HttpInferenceClient::AddAuth(HttpRequest& request) const {
   if (!options_.api_key.empty()) {
-    headers.emplace("Authorization", absl::StrCat("Bearer ", options_.api_key));
+    request.headers.push_back({"Authorization", absl::StrCat("Bearer ", options_.api_key)});
   }
-  const char* method = json_body == nullptr ? "GET " : "POST ";
-  httplib::Result result(nullptr, httplib::Error::Unknown);
-  try {
-    result = json_body == nullptr ? client->Get(path, headers)
-                                  : client->Post(path, headers, *json_body, "application/json");
-  } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat(method, base_.origin, path, ": ", e.what()));
-  }
-  if (!result) {
-    // The connection may be half-dead: drop this client so the next call reconnects.
-    return absl::UnavailableError(
-        absl::StrCat(method, base_.origin, path, ": ", httplib::to_string(result.error())));
-  }
-  HttpResult out{result->status, std::move(result->body)};
-  ReturnClient(std::move(client));
-  return out;
+}
+
+absl::StatusOr<std::string> HttpInferenceClient::Get(const std::string& path, bool api) {
+  HttpRequest request;
+  request.target = (api ? base_.path : root_path_) + path;
+  AddAuth(request);
+  const std::string what = absl::StrCat("GET ", base_.origin, request.target);
+  JB_ASSIGN_OR_RETURN(HttpFetchResult result,
+                      HttpFetch(PoolOptions(1, options_.connect_timeout), std::move(request)));
+  if (result.status == 200) return std::move(result.body);
+  const std::string message =
+      absl::StrCat(what, ": HTTP ", result.status, ": ", ParseErrorMessage(result.body));
+  // Any answer but 200 means "not serving this now", whatever the code says; 404 is kept apart
+  // so callers can tell an endpoint the server lacks.
+  if (result.status == 404) return absl::NotFoundError(message);
+  return absl::UnavailableError(message);
 }
 
 absl::StatusOr<std::vector<joulebench::v1::ServedModel>> HttpInferenceClient::ListModels() {
-  const std::string path = base_.path + "/models";
-  JB_ASSIGN_OR_RETURN(HttpResult result, Send(path, nullptr, options_.connect_timeout));
-  if (result.status != 200) {
-    return HttpError(absl::StrCat("GET ", base_.origin, path), result.status, result.body);
-  }
-  return ParseModelList(result.body);
+  absl::StatusOr<std::string> body = Get("/models", /*api=*/true);
+  // A server without /v1/models is not an OpenAI server we can drive yet: retry later.
+  if (absl::IsNotFound(body.status())) return absl::UnavailableError(body.status().message());
+  JB_RETURN_IF_ERROR(body.status());
+  return ParseModelList(*body);
 }
 
 absl::Status HttpInferenceClient::Health() {
-  const std::string path = root_path_ + "/health";
-  JB_ASSIGN_OR_RETURN(HttpResult result, Send(path, nullptr, options_.connect_timeout));
-  if (result.status == 200) return absl::OkStatus();
-  // Any answer but 200 means "not serving now", whatever the code says.
-  return absl::UnavailableError(absl::StrCat("GET ", base_.origin, path, ": HTTP ", result.status,
-                                             ": ", ParseErrorMessage(result.body)));
+  absl::StatusOr<std::string> body = Get("/health", /*api=*/false);
+  if (body.ok()) return absl::OkStatus();
+  return absl::UnavailableError(body.status().message());
 }
 
 absl::StatusOr<joulebench::v1::InferenceServer> HttpInferenceClient::ServerInfo() {
@@ -120,49 +85,46 @@ absl::StatusOr<joulebench::v1::InferenceServer> HttpInferenceClient::ServerInfo(
   server.set_simulated(server.kind() == "joulebench-sim");
   for (auto& model : models) *server.add_models() = std::move(model);
   // /version is optional (vLLM has it, others may not): any failure leaves the version empty.
-  absl::StatusOr<HttpResult> version =
-      Send(root_path_ + "/version", nullptr, options_.connect_timeout);
-  if (version.ok() && version->status == 200) server.set_version(ParseVersion(version->body));
+  if (absl::StatusOr<std::string> version = Get("/version", /*api=*/false); version.ok()) {
+    server.set_version(ParseVersion(*version));
+  }
   return server;
 }
 
-absl::StatusOr<InferenceResponse> HttpInferenceClient::Complete(const InferenceRequest& request) {
-  const std::string path =
-      base_.path + (request.endpoint == joulebench::v1::ENDPOINT_COMPLETIONS ? "/completions"
-                                                                             : "/chat/completions");
-  const std::string body = BuildGenerationBody(request);
-  const absl::Duration start = clock_->MonotonicNow();
-  JB_ASSIGN_OR_RETURN(HttpResult result, Send(path, &body, options_.request_timeout));
-  const absl::Duration end = clock_->MonotonicNow();
-  if (result.status != 200) {
-    return HttpError(absl::StrCat("POST ", base_.origin, path), result.status, result.body);
-  }
-  JB_ASSIGN_OR_RETURN(InferenceResponse response,
-                      ParseGenerationResponse(request.endpoint, result.body));
-  response.e2e_s = absl::ToDoubleSeconds(end - start);
-  return response;
+absl::StatusOr<std::string> HttpInferenceClient::ScrapeMetrics() {
+  return Get("/metrics", /*api=*/false);
 }
 
-absl::StatusOr<std::string> ScrapeMetrics(const std::string& url, absl::Duration timeout) {
-  JB_ASSIGN_OR_RETURN(HttpUrl parsed, ParseHttpUrl(url));
-  httplib::Client client(parsed.origin);
-  Configure(client, timeout, timeout);
-  client.set_keep_alive(false);
-  httplib::Result result(nullptr, httplib::Error::Unknown);
-  try {
-    result = client.Get(parsed.path.empty() ? "/" : parsed.path);
-  } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("GET ", url, ": ", e.what()));
+absl::Status HttpInferenceClient::RunBatch(const std::vector<InferenceRequest>& requests,
+                                           const BatchOptions& options, const ResultFn& on_result) {
+  if (options.concurrency < 1 || options.concurrency > 1024) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("concurrency ", options.concurrency, " is out of range; expected 1..1024"));
   }
-  if (!result) {
-    return absl::UnavailableError(
-        absl::StrCat("GET ", url, ": ", httplib::to_string(result.error())));
+  std::vector<GenerationExchange> exchanges;
+  exchanges.reserve(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const InferenceRequest& request = requests[i];
+    HttpRequest http;
+    http.method = "POST";
+    http.target = base_.path + (request.endpoint == joulebench::v1::ENDPOINT_COMPLETIONS
+                                    ? "/completions"
+                                    : "/chat/completions");
+    http.headers.push_back({"Content-Type", "application/json"});
+    if (request.stream) http.headers.push_back({"Accept", "text/event-stream"});
+    if (!request.request_id.empty()) http.headers.push_back({"X-Request-Id", request.request_id});
+    AddAuth(http);
+    http.body = BuildGenerationBody(request);
+    std::string what = absl::StrCat("POST ", base_.origin, http.target);
+    exchanges.emplace_back(request, std::move(http), std::move(what), i, &on_result);
   }
-  if (result->status != 200) {
-    return absl::UnavailableError(absl::StrCat("GET ", url, ": HTTP ", result->status, ": ",
-                                               ParseErrorMessage(result->body)));
-  }
-  return std::move(result->body);
+  std::vector<HttpExchange*> pointers;
+  pointers.reserve(exchanges.size());
+  for (GenerationExchange& exchange : exchanges) pointers.push_back(&exchange);
+  const HttpPoolOptions pool =
+      PoolOptions(std::min<int>(options.concurrency, std::max<size_t>(1, requests.size())),
+                  options_.request_timeout);
+  return RunExchanges(pool, pointers, options.cancel);
 }
 
 }  // namespace jb::worker

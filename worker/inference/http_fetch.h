@@ -1,0 +1,36 @@
+// HttpFetch: one buffered HTTP request through the pool (http_pool.h), for the small control
+// calls of the worker: GET /v1/models, /health, /version, /metrics, and Prometheus exporters.
+// Not retried (max_attempts 1): callers have their own retry loops at a coarser grain.
+//
+//   HttpPoolOptions pool = {.host = "127.0.0.1", .port = 8000};
+//   absl::StatusOr<HttpFetchResult> r = HttpFetch(pool, {.method = "GET", .target = "/health"});
+//
+// Thread-safety: free functions, safe from any thread.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "worker/inference/http_exchange.h"
+#include "worker/inference/http_pool.h"
+
+namespace jb::worker {
+
+struct HttpFetchResult {
+  int status = 0;
+  std::string body;
+};
+
+// Sends `request` once with options.attempt_timeout. Every HTTP status comes back as a
+// result; transport errors as Unavailable or DeadlineExceeded, prefixed with
+// "METHOD http://host:port/target: ".
+absl::StatusOr<HttpFetchResult> HttpFetch(const HttpPoolOptions& options, HttpRequest request);
+
+// GET `url` ("http://host:port/path") and return the body of a 200. InvalidArgument for a URL
+// that is not http://; Unavailable for transport errors and for any other status, NotFound for
+// 404.
+absl::StatusOr<std::string> HttpGetUrl(const std::string& url,
+                                       absl::Duration timeout = absl::Seconds(5));
+
+}  // namespace jb::worker
