@@ -106,6 +106,10 @@ absl::Status LocalStack::StartAll() {
       args.push_back("--profile");
       args.push_back(options_.sims[i].profile);
     }
+    for (const std::string& dir : options_.sims[i].suite_dirs) {
+      args.push_back("--suites");
+      args.push_back(dir);
+    }
     auto sim = Spawn(name, args);
     if (!sim.ok()) return sim.status();
     httplib::Client client("127.0.0.1", *port);

@@ -32,6 +32,8 @@ struct LocalSim {
   // Hardware class of the workers driving this simulator.
   std::string hardware_class = "sim";
   int workers = 1;
+  // Suite directories the simulator's oracle knows besides the built-ins (`--suites`).
+  std::vector<std::string> suite_dirs;
 };
 
 struct LocalStackOptions {

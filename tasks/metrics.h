@@ -5,9 +5,9 @@
 //                prediction and the reference, then ignore_case lower-cases both (ASCII), then
 //                ignore_punctuation deletes Python's string.punctuation (ASCII
 //                !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~) from both; 1 when they are then equal.
-//   acc          1 when the extracted answer equals the target exactly. For generate_until this
-//                is the accuracy of the chosen answer; it is also the generative fallback for
-//                multiple_choice tasks until log-likelihood scoring arrives.
+//   acc          1 when the extracted answer equals the target exactly: the accuracy of the
+//                chosen answer, for multiple_choice the choice the worker found likeliest by
+//                log-likelihood (worker/sample_requests.h).
 //
 // Regexes are RE2 (see tasks/filters.h for the differences from Python's re).
 // Thread-safety: free functions, safe from any thread.

@@ -6,9 +6,8 @@
 // with lm-eval's pipeline name "none" for the raw output. Filters are in tasks/filters.h and
 // metrics (exact_match, acc) in tasks/metrics.h.
 //
-// multiple_choice tasks: scoring by log-likelihood is a later issue. Until then the generative
-// fallback applies: the model's generated text is filtered and scored against the target
-// choice's text like any generate_until output (exact_match or acc).
+// multiple_choice tasks: the worker picks the choice with the highest log-likelihood
+// (worker/sample_requests.h) and scores that choice's text here like a generated answer.
 // Thread-safety: free functions, safe from any thread. Regexes are RE2.
 #pragma once
 

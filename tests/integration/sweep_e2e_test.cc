@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "cli/local_stack.h"
@@ -39,10 +40,14 @@ class SweepEndToEndTest : public ::testing::Test {
     dir_ = mkdtemp(tmpl);
     // As root, PostgreSQL runs as the postgres user, which must be able to enter this directory.
     chmod(dir_.c_str(), 0755);
+    WriteMultipleChoiceSuite(dir_ + "/mc-colours");
     cli::LocalStackOptions options;
     options.binary = JB_BINARY;
     options.state_dir = dir_ + "/state";
-    options.sims = {{.profile = "", .hardware_class = "sim", .workers = 2}};
+    options.sims = {{.profile = "",
+                     .hardware_class = "sim",
+                     .workers = 2,
+                     .suite_dirs = {dir_ + "/mc-colours"}}};
     auto stack = cli::LocalStack::Start(options);
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = stack->release();
@@ -60,6 +65,23 @@ class SweepEndToEndTest : public ::testing::Test {
     auto code = RunCommand({.argv = args}, output, absl::Minutes(5));
     EXPECT_TRUE(code.ok()) << code.status();
     return code.ok() ? *code : -1;
+  }
+
+  // A multiple_choice suite of 12 questions with four choices each, some of several words.
+  static void WriteMultipleChoiceSuite(const std::string& dir) {
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/task.yaml") << "task: mc-colours\nfamily: mcqa\n"
+                                         "doc_to_text: \"Question: {{q}}\\nAnswer:\"\n"
+                                         "doc_to_target: label\ndoc_to_choice: choices\n"
+                                         "output_type: multiple_choice\n";
+    const char* colours[] = {"red", "dark blue", "green", "a pale yellow"};
+    std::ofstream out(dir + "/samples.jsonl");
+    for (int i = 0; i < 12; ++i) {
+      out << absl::StrCat("{\"q\": \"What colour is item ", i, "?\", \"choices\": [\"",
+                          colours[i % 4], "\", \"", colours[(i + 1) % 4], "\", \"",
+                          colours[(i + 2) % 4], "\", \"", colours[(i + 3) % 4],
+                          "\"], \"label\": ", i % 4, "}\n");
+    }
   }
 
   static std::string WriteFile(const std::string& name, const std::string& contents) {
@@ -143,6 +165,57 @@ TEST_F(SweepEndToEndTest, EverySampleLandsExactlyOnceWithScoreAndEveryShardIsMea
   // Every prompt the workers sent was one the simulator knows: none got its generic reply.
   EXPECT_EQ(Count("SELECT count(*) FROM sample_results WHERE prediction LIKE "
                   "'This is a simulated reply from joulebench-sim%'"),
+            0);
+}
+
+// multiple_choice end to end: one echo/logprobs request per choice, the likeliest choice
+// predicted, and the score exactly what the simulator's oracle drew for each sample.
+TEST_F(SweepEndToEndTest, MultipleChoiceIsScoredByLogLikelihoodExactlyAsTheOracleDrew) {
+  ASSERT_NE(stack_, nullptr);
+  const std::string sweep = WriteFile("mc.yaml", R"yaml(name: mc
+models: [sim-small-1b, sim-large-70b]
+tasks: [./mc-colours]
+hardware_classes: [sim]
+shard_size: 5
+concurrency: 4
+idle_baseline_s: 0
+)yaml");
+  std::string output;
+  ASSERT_EQ(Joulebench({"submit", sweep, "--wait", "--poll-interval", "0.3", "--coordinator",
+                        stack_->coordinator_address()},
+                       &output),
+            0)
+      << output;
+
+  ASSERT_OK_AND_ASSIGN(tasks::Suite suite, tasks::LoadSuiteDir(dir_ + "/mc-colours"));
+  ASSERT_OK_AND_ASSIGN(sim::Profile profile, sim::DefaultProfile());
+  sim::Oracle oracle(profile, {suite});
+  const std::string where =
+      "FROM sample_results r JOIN shards s ON s.id = r.shard_id "
+      "WHERE s.task = 'mc-colours'";
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) ", where)), 2 * 12);
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) ", where, " AND r.error <> ''")), 0);
+  // One generated token per choice request, four choices.
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) ", where, " AND r.completion_tokens <> 4")), 0);
+  for (const std::string model : {"sim-small-1b", "sim-large-70b"}) {
+    int64_t expected = 0;
+    for (const auto& sample : suite.samples) {
+      ASSERT_OK_AND_ASSIGN(std::string context, tasks::BuildPrompt(suite.task, sample));
+      ASSERT_OK_AND_ASSIGN(std::vector<std::string> continuations,
+                           tasks::ChoiceContinuations(suite.task, sample));
+      std::optional<sim::ChoiceOutcome> outcome;
+      oracle.ScorePrompt(model, context + continuations[0], &outcome);
+      ASSERT_TRUE(outcome.has_value()) << "sample " << sample.index();
+      expected += outcome->winner == outcome->gold ? 1 : 0;
+    }
+    EXPECT_EQ(Count(absl::StrCat("SELECT COALESCE(sum(score), 0)::bigint ", where,
+                                 " AND s.model = '", model, "'")),
+              expected)
+        << model;
+  }
+  // The prediction is always one of the sample's choices, and right exactly when scored 1.
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) ", where,
+                               " AND (r.prediction = r.target) <> (r.score = 1)")),
             0);
 }
 
