@@ -50,8 +50,8 @@ absl::Status PrintSummary(const std::string& db_url, int64_t sweep_id) {
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  TextTable table({"task", "model", "hardware", "samples", "errors", "score", "e2e s", "J/query",
-                   "J/query above idle", "energy method"});
+  TextTable table({"task", "model", "hardware", "samples", "errors", "score", "TTFT p50 s",
+                   "TPOT ms", "e2e s", "J/query", "J/query above idle", "energy method"});
   bool simulated = false;
   for (const auto& c : cells) {
     std::string method = c.method;
@@ -59,7 +59,8 @@ absl::Status PrintSummary(const std::string& db_url, int64_t sweep_id) {
     if (c.estimated) method += " (estimate)";
     simulated = simulated || c.simulated;
     table.AddRow({c.task, c.model, c.hardware_class, absl::StrCat(c.samples),
-                  absl::StrCat(c.errors), Num(c.mean_score, "%.3f"), Num(c.mean_e2e_s, "%.3f"),
+                  absl::StrCat(c.errors), Num(c.mean_score, "%.3f"), Num(c.p50_ttft_s, "%.3f"),
+                  Num(c.mean_tpot_s * 1e3, "%.2f"), Num(c.mean_e2e_s, "%.3f"),
                   Num(c.joules_per_query, "%.2f"), Num(c.above_idle_joules_per_query, "%.2f"),
                   method});
   }

@@ -33,7 +33,9 @@ std::vector<CellSummary> SummarizeSweep(pqxx::transaction_base& tx, int64_t swee
              COUNT(r.*) AS samples,
              COUNT(r.*) FILTER (WHERE r.error <> '') AS errors,
              COALESCE(AVG(r.score), 0) AS mean_score,
-             COALESCE(AVG(r.e2e_s), 0) AS mean_e2e_s
+             COALESCE(AVG(r.e2e_s), 0) AS mean_e2e_s,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY r.ttft_s) AS p50_ttft_s,
+             AVG(r.tpot_s) AS mean_tpot_s
       FROM shards s LEFT JOIN sample_results r ON r.shard_id = s.id
       WHERE s.sweep_id = $1
       GROUP BY s.model, s.task, s.hardware_class
@@ -50,7 +52,7 @@ std::vector<CellSummary> SummarizeSweep(pqxx::transaction_base& tx, int64_t swee
     )
     SELECT r.model, r.task, r.hardware_class, r.samples, r.errors, r.mean_score, r.mean_e2e_s,
            e.energy_j, e.above_idle_j, COALESCE(e.methods, '{}'),
-           COALESCE(e.estimated, false), COALESCE(e.simulated, false)
+           COALESCE(e.estimated, false), COALESCE(e.simulated, false), r.p50_ttft_s, r.mean_tpot_s
     FROM results r LEFT JOIN energy e USING (model, task, hardware_class)
     ORDER BY r.task, r.model, r.hardware_class)sql";
   std::vector<CellSummary> out;
@@ -71,6 +73,8 @@ std::vector<CellSummary> SummarizeSweep(pqxx::transaction_base& tx, int64_t swee
     cell.method = WeakestMethod(row[9].as<std::string>());
     cell.estimated = row[10].as<bool>();
     cell.simulated = row[11].as<bool>();
+    cell.p50_ttft_s = row[12].is_null() ? nan : row[12].as<double>();
+    cell.mean_tpot_s = row[13].is_null() ? nan : row[13].as<double>();
     out.push_back(std::move(cell));
   }
   return out;

@@ -22,6 +22,10 @@ struct CellSummary {
   int64_t errors = 0;   // rows whose request failed for good
   double mean_score = 0;
   double mean_e2e_s = 0;
+  // Over streamed requests only (NaN when none streamed): median time to first token and mean
+  // time per output token.
+  double p50_ttft_s = 0;
+  double mean_tpot_s = 0;
   double energy_j = 0;  // total joules over the cell's shards (NaN when not metered)
   double joules_per_query = 0;
   double above_idle_joules_per_query = 0;

@@ -21,6 +21,10 @@ class ReportQueriesTest : public testing::StorageTest {
     std::vector<v1::SampleResult> batch;
     for (int i = leased->sample_begin; i < leased->sample_begin + results; ++i) {
       batch.push_back(Result(i, 1));
+      // Streamed, with TTFT 0.1 s x (i + 1) and TPOT 0.02 s.
+      batch.back().mutable_timing()->set_streamed(true);
+      batch.back().mutable_timing()->set_ttft_s(0.1 * (i + 1));
+      batch.back().mutable_timing()->set_tpot_s(0.02);
     }
     v1::Measurement m;
     v1::EnergyReading* reading = m.add_readings();
@@ -61,6 +65,8 @@ TEST_F(ReportQueriesTest, CellShowsItsWeakestMethodAndJoulesPerQuery) {
   EXPECT_EQ(cells[0].method, "estimate-tdp");
   EXPECT_TRUE(cells[0].estimated);
   EXPECT_FALSE(cells[0].simulated);
+  EXPECT_DOUBLE_EQ(cells[0].p50_ttft_s, 0.45);  // median of 0.1 .. 0.8
+  EXPECT_DOUBLE_EQ(cells[0].mean_tpot_s, 0.02);
 }
 
 TEST_F(ReportQueriesTest, UnmeteredCellHasNoJoulesAndMethodNone) {
@@ -71,6 +77,7 @@ TEST_F(ReportQueriesTest, UnmeteredCellHasNoJoulesAndMethodNone) {
   ASSERT_EQ(cells.size(), 1u);
   EXPECT_EQ(cells[0].samples, 0);
   EXPECT_TRUE(std::isnan(cells[0].energy_j));
+  EXPECT_TRUE(std::isnan(cells[0].p50_ttft_s));
   EXPECT_EQ(cells[0].method, "none");
 }
 
