@@ -22,7 +22,7 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
   worker::WorkerOptions& o = flags->options;
   AddFlag(cmd, "--coordinator", o.coordinator_address, "Coordinator gRPC address HOST:PORT");
   AddFlag(cmd, "--inference-url", o.inference_url,
-          "Base URL of the OpenAI-compatible API of the local inference server");
+          "Base URL (http://) of the OpenAI-compatible API of the local inference server");
   AddFlag(cmd, "--inference-api-key", o.inference_api_key,
           "Bearer token for the inference server (vLLM --api-key)");
   AddFlag(cmd, "--hardware-class", o.hardware_class,
