@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -38,6 +39,18 @@ std::string Failures(int port, const std::string& kind) {
   return absl::StrCat(
       Metric(testing::Metrics(port),
              absl::StrCat("joulebench_sim_injected_failures_total{kind=\"", kind, "\"}")));
+}
+
+// GET /sim/requests once it holds `n` records (up to 5 s). A cut connection is recorded when
+// httplib drops the response, which may be just after the client saw the cut.
+json RecordsOnceThereAre(int port, size_t n) {
+  json records;
+  for (int i = 0; i < 500; ++i) {
+    records = json::parse(RawRequest(port, "GET", "/sim/requests", "").body);
+    if (records["requests"].size() >= n) break;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return records;
 }
 
 TEST(FailureInjectionTest, StatusFailuresCarryRetryAfterAndAreCounted) {
@@ -90,7 +103,8 @@ TEST(FailureInjectionTest, DisconnectCutsAStreamHalfWayWithoutTheTerminatingChun
   EXPECT_EQ(SseEvents(res.body).size(), 3u);  // the role chunk and 2 of 4 tokens
   EXPECT_EQ(Failures(port, "disconnect"), "2");
 
-  const json records = json::parse(RawRequest(port, "GET", "/sim/requests", "").body);
+  const json records = RecordsOnceThereAre(port, 2);
+  ASSERT_EQ(records["requests"].size(), 2u);
   EXPECT_EQ(records["requests"][0]["injected_failure"], "disconnect");
   EXPECT_EQ(records["requests"][0]["completed"], false);
   EXPECT_EQ(records["requests"][0]["completion_tokens"], 5);
@@ -103,7 +117,8 @@ TEST(FailureInjectionTest, DisconnectWithoutStreamingSendsNothing) {
   EXPECT_EQ(res.status, 0);
   EXPECT_EQ(res.body, "");
   EXPECT_FALSE(res.timed_out);  // closed, not hanging
-  const json records = json::parse(RawRequest(port, "GET", "/sim/requests", "").body);
+  const json records = RecordsOnceThereAre(port, 1);
+  ASSERT_EQ(records["requests"].size(), 1u);
   EXPECT_EQ(records["requests"][0]["status"], 0);
 }
 
