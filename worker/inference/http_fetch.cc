@@ -57,6 +57,14 @@ absl::StatusOr<HttpFetchResult> HttpFetch(const HttpPoolOptions& options, HttpRe
   return result;
 }
 
+absl::StatusOr<std::string> BodyOf200(absl::string_view what, HttpFetchResult result) {
+  if (result.status == 200) return std::move(result.body);
+  const std::string message =
+      absl::StrCat(what, ": HTTP ", result.status, ": ", ParseErrorMessage(result.body));
+  if (result.status == 404) return absl::NotFoundError(message);
+  return absl::UnavailableError(message);
+}
+
 absl::StatusOr<std::string> HttpGetUrl(const std::string& url, absl::Duration timeout) {
   JB_ASSIGN_OR_RETURN(HttpUrl parsed, ParseHttpUrl(url));
   HttpPoolOptions options;
@@ -67,11 +75,7 @@ absl::StatusOr<std::string> HttpGetUrl(const std::string& url, absl::Duration ti
   HttpRequest request;
   request.target = parsed.path.empty() ? "/" : parsed.path;
   JB_ASSIGN_OR_RETURN(HttpFetchResult result, HttpFetch(options, std::move(request)));
-  if (result.status == 200) return std::move(result.body);
-  const std::string message =
-      absl::StrCat("GET ", url, ": HTTP ", result.status, ": ", ParseErrorMessage(result.body));
-  if (result.status == 404) return absl::NotFoundError(message);
-  return absl::UnavailableError(message);
+  return BodyOf200(absl::StrCat("GET ", url), std::move(result));
 }
 
 }  // namespace jb::worker

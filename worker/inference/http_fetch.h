@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "worker/inference/http_exchange.h"
 #include "worker/inference/http_pool.h"
@@ -27,9 +28,14 @@ struct HttpFetchResult {
 // "METHOD http://host:port/target: ".
 absl::StatusOr<HttpFetchResult> HttpFetch(const HttpPoolOptions& options, HttpRequest request);
 
-// GET `url` ("http://host:port/path") and return the body of a 200. InvalidArgument for a URL
-// that is not http://; Unavailable for transport errors and for any other status, NotFound for
-// 404.
+// The body of a 200. Any other status means "not serving this now", whatever the code says:
+// Unavailable, except 404 (NotFound), kept apart so callers can tell an endpoint the server
+// lacks. The message is "<what>: HTTP <status>: <the server's error message>".
+absl::StatusOr<std::string> BodyOf200(absl::string_view what, HttpFetchResult result);
+
+// GET `url` ("http://host:port/path") and return the body of a 200 (BodyOf200). InvalidArgument for
+// a URL that is not http://; Unavailable for transport errors and for any other status, NotFound
+// for 404.
 absl::StatusOr<std::string> HttpGetUrl(const std::string& url,
                                        absl::Duration timeout = absl::Seconds(5));
 

@@ -13,10 +13,11 @@ namespace jb::worker {
 absl::StatusOr<std::unique_ptr<HttpInferenceClient>> HttpInferenceClient::Create(
     HttpInferenceClientOptions options, Clock* clock) {
   JB_ASSIGN_OR_RETURN(HttpUrl base, ParseHttpUrl(options.base_url));
-  HttpInferenceClient probe(options, base, clock != nullptr ? clock : Clock::Real());
-  JB_RETURN_IF_ERROR(ValidateHttpPoolOptions(probe.PoolOptions(1, options.request_timeout)));
-  return std::unique_ptr<HttpInferenceClient>(new HttpInferenceClient(
+  auto client = std::unique_ptr<HttpInferenceClient>(new HttpInferenceClient(
       std::move(options), std::move(base), clock != nullptr ? clock : Clock::Real()));
+  JB_RETURN_IF_ERROR(
+      ValidateHttpPoolOptions(client->PoolOptions(1, client->options_.request_timeout)));
+  return client;
 }
 
 HttpInferenceClient::HttpInferenceClient(HttpInferenceClientOptions options, HttpUrl base,
@@ -54,13 +55,7 @@ absl::StatusOr<std::string> HttpInferenceClient::Get(const std::string& path, bo
   const std::string what = absl::StrCat("GET ", base_.origin, request.target);
   JB_ASSIGN_OR_RETURN(HttpFetchResult result,
                       HttpFetch(PoolOptions(1, options_.connect_timeout), std::move(request)));
-  if (result.status == 200) return std::move(result.body);
-  const std::string message =
-      absl::StrCat(what, ": HTTP ", result.status, ": ", ParseErrorMessage(result.body));
-  // Any answer but 200 means "not serving this now", whatever the code says; 404 is kept apart
-  // so callers can tell an endpoint the server lacks.
-  if (result.status == 404) return absl::NotFoundError(message);
-  return absl::UnavailableError(message);
+  return BodyOf200(what, std::move(result));
 }
 
 absl::StatusOr<std::vector<joulebench::v1::ServedModel>> HttpInferenceClient::ListModels() {
