@@ -1,6 +1,8 @@
-// Resolving a sweep's tasks to suites. A task is a built-in suite name, or a suite directory
-// named by path; a path is read by the submitter (which has the files) and sent inline in the
-// SubmitSweepRequest, because the coordinator may run on another machine.
+// Resolving a sweep's tasks to suites. A task is a built-in suite name, or a suite named by
+// path (a directory holding task.yaml, or a YAML file such as a wrapper around an lm-eval task,
+// docs/tasks.md); a path is read by the submitter (which has the files: the YAML, its includes
+// and its data files, tasks::ReadSuiteFiles) and sent inline in the SubmitSweepRequest, because
+// the coordinator may run on another machine. The coordinator loads it from those files alone.
 //
 // Both sides use these functions: the CLI to fail fast before contacting anyone, and the
 // coordinator, which trusts nothing it receives and resolves again.
@@ -17,8 +19,8 @@
 
 namespace jb::coordinator {
 
-// Reads the suite directories the spec names by path, relative to `base_dir` (the sweep
-// file's directory). InvalidArgument naming the sweep file, line and task when a directory
+// Reads the suites the spec names by path, relative to `base_dir` (the sweep
+// file's directory). InvalidArgument naming the sweep file, line and task when a suite
 // cannot be read.
 absl::StatusOr<std::vector<joulebench::v1::SuiteFile>> CollectSuiteFiles(
     const SweepSpec& spec, const std::string& base_dir);

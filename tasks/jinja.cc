@@ -1,11 +1,15 @@
 #include "tasks/jinja.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "common/status_macros.h"
 
 namespace jb::tasks {
@@ -14,6 +18,9 @@ namespace {
 using nlohmann::json;
 
 absl::Status Invalid(const std::string& what) { return absl::InvalidArgumentError(what); }
+
+// What Python's str.strip() and str.split() treat as whitespace, ASCII part.
+constexpr char kPythonWhitespace[] = " \t\n\r\v\f\x1c\x1d\x1e\x1f";
 
 bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -82,8 +89,9 @@ class ExpressionParser {
     }
     if (pos_ >= text_.size()) return Invalid("unterminated '{{'; close it with '}}'");
     return Invalid(absl::StrCat("unexpected '", std::string(1, text_[pos_]),
-                                "' in expression; supported: field, a.b, f[i], literals and "
-                                "the filters |trim, |lower, |upper"));
+                                "' in expression; supported: field, a.b, f[i], literals, "
+                                "methods such as .index(x) and the filters |trim, |lower, "
+                                "|upper"));
   }
 
   size_t end() const { return pos_; }
@@ -135,23 +143,74 @@ class ExpressionParser {
     }
   }
 
+  // literal | [list literal] | field, then any number of .key .0 [index] .method(args).
   absl::StatusOr<json> ParsePrimary() {
     SkipSpace();
     const char c = Peek();
-    if (c == '\'' || c == '"') return ReadString();
-    if (IsDigit(c) || (c == '-' && pos_ + 1 < text_.size() && IsDigit(text_[pos_ + 1]))) {
-      return ReadInteger();
+    json value;
+    std::string shown;
+    if (c == '\'' || c == '"') {
+      JB_ASSIGN_OR_RETURN(value, ReadString());
+      shown = PythonReprValue(value);
+    } else if (IsDigit(c) || (c == '-' && pos_ + 1 < text_.size() && IsDigit(text_[pos_ + 1]))) {
+      JB_ASSIGN_OR_RETURN(value, ReadInteger());
+      shown = value.dump();
+    } else if (c == '[') {
+      JB_ASSIGN_OR_RETURN(value, ReadList());
+      shown = PythonStr(value);
+    } else if (IsIdentStart(c)) {
+      shown = ReadIdentifier();
+      JB_ASSIGN_OR_RETURN(value, Member(doc_, "", shown));
+    } else if (c == '\0') {
+      return Invalid("unterminated '{{'; close it with '}}'");
+    } else {
+      return Invalid(absl::StrCat("expected a field name or a literal after '{{', got '",
+                                  std::string(1, c), "'"));
     }
-    if (IsIdentStart(c)) return ParsePath();
-    if (c == '\0') return Invalid("unterminated '{{'; close it with '}}'");
-    return Invalid(absl::StrCat("expected a field name or a literal after '{{', got '",
-                                std::string(1, c), "'"));
+    return ParsePostfix(std::move(value), std::move(shown));
   }
 
-  // field ( .key | .0 | [index] )*
-  absl::StatusOr<json> ParsePath() {
-    std::string shown = ReadIdentifier();
-    JB_ASSIGN_OR_RETURN(json cur, Member(doc_, "", shown));
+  // [a, 'b', 3] (a trailing comma allowed, as in Python).
+  absl::StatusOr<json> ReadList() {
+    ++pos_;
+    json list = json::array();
+    SkipSpace();
+    while (Peek() != ']') {
+      JB_ASSIGN_OR_RETURN(json item, ParsePrimary());
+      list.push_back(std::move(item));
+      SkipSpace();
+      if (Peek() == ',') {
+        ++pos_;
+        SkipSpace();
+      } else if (Peek() != ']') {
+        return Invalid("expected ',' or ']' in a list literal");
+      }
+    }
+    ++pos_;
+    return list;
+  }
+
+  // Arguments of a method call, after its '('.
+  absl::StatusOr<std::vector<json>> ReadArguments() {
+    ++pos_;
+    std::vector<json> args;
+    SkipSpace();
+    while (Peek() != ')') {
+      JB_ASSIGN_OR_RETURN(json arg, ParsePrimary());
+      args.push_back(std::move(arg));
+      SkipSpace();
+      if (Peek() == ',') {
+        ++pos_;
+        SkipSpace();
+      } else if (Peek() != ')') {
+        return Invalid("expected ',' or ')' in a method call");
+      }
+    }
+    ++pos_;
+    return args;
+  }
+
+  absl::StatusOr<json> ParsePostfix(json cur, std::string shown) {
     while (true) {
       if (Peek() == '.') {
         ++pos_;
@@ -159,10 +218,15 @@ class ExpressionParser {
           JB_ASSIGN_OR_RETURN(json index, ReadInteger());
           JB_ASSIGN_OR_RETURN(cur, Index(cur, shown, index));
           shown = absl::StrCat(shown, ".", index.dump());
+          continue;
+        }
+        const std::string key = ReadIdentifier();
+        if (key.empty()) return Invalid(absl::StrCat("expected a field name after '", shown, ".'"));
+        if (Peek() == '(') {
+          JB_ASSIGN_OR_RETURN(std::vector<json> args, ReadArguments());
+          JB_ASSIGN_OR_RETURN(cur, CallMethod(cur, shown, key, args));
+          shown = absl::StrCat(shown, ".", key, "()");
         } else {
-          const std::string key = ReadIdentifier();
-          if (key.empty())
-            return Invalid(absl::StrCat("expected a field name after '", shown, ".'"));
           JB_ASSIGN_OR_RETURN(cur, Member(cur, shown, key));
           shown = absl::StrCat(shown, ".", key);
         }
@@ -209,6 +273,82 @@ class ExpressionParser {
                                   "' (", size, " items)"));
     }
     return cur[static_cast<size_t>(i)];
+  }
+
+  // The Python methods lm-eval's templates call (ARC: choices.label.index(answerKey)).
+  static absl::StatusOr<json> CallMethod(const json& cur, const std::string& shown,
+                                         const std::string& name, const std::vector<json>& args) {
+    auto arity = [&](size_t lo, size_t hi) -> absl::Status {
+      if (args.size() < lo || args.size() > hi) {
+        return Invalid(absl::StrCat("'", shown, ".", name, "()' takes ", lo == hi ? "" : "up to ",
+                                    hi, " argument", hi == 1 ? "" : "s", ", got ", args.size()));
+      }
+      return absl::OkStatus();
+    };
+    auto string_arg = [&](size_t i) -> absl::StatusOr<std::string> {
+      if (!args[i].is_string()) {
+        return Invalid(absl::StrCat("'", shown, ".", name, "()' needs a string argument"));
+      }
+      return args[i].get<std::string>();
+    };
+    if (name == "index" && cur.is_array()) {
+      JB_RETURN_IF_ERROR(arity(1, 1));
+      for (size_t i = 0; i < cur.size(); ++i) {
+        if (cur[i] == args[0]) return json(static_cast<int64_t>(i));
+      }
+      return Invalid(absl::StrCat(PythonReprValue(args[0]), " is not in '", shown, "' (",
+                                  PythonStr(cur), ")"));
+    }
+    if (!cur.is_string()) {
+      return Invalid(absl::StrCat("'", shown, "' has no method '", name,
+                                  "()'; supported: list.index(x), and on strings strip, lstrip, "
+                                  "rstrip, lower, upper, split, replace"));
+    }
+    const std::string s = cur.get<std::string>();
+    if (name == "strip" || name == "lstrip" || name == "rstrip") {
+      JB_RETURN_IF_ERROR(arity(0, 1));
+      std::string chars = kPythonWhitespace;
+      if (!args.empty() && !args[0].is_null()) {
+        JB_ASSIGN_OR_RETURN(chars, string_arg(0));
+      }
+      size_t begin = 0;
+      size_t end = s.size();
+      if (name != "rstrip") begin = std::min(s.find_first_not_of(chars), s.size());
+      if (name != "lstrip") {
+        const size_t last = s.find_last_not_of(chars);
+        end = last == std::string::npos ? begin : std::max(begin, last + 1);
+      }
+      return json(s.substr(begin, end - begin));
+    }
+    if (name == "lower" || name == "upper") {
+      JB_RETURN_IF_ERROR(arity(0, 0));
+      return json(name == "lower" ? absl::AsciiStrToLower(s) : absl::AsciiStrToUpper(s));
+    }
+    if (name == "split") {
+      JB_RETURN_IF_ERROR(arity(0, 1));
+      json parts = json::array();
+      if (args.empty() || args[0].is_null()) {
+        for (absl::string_view part :
+             absl::StrSplit(s, absl::ByAnyChar(kPythonWhitespace), absl::SkipEmpty())) {
+          parts.push_back(std::string(part));
+        }
+        return parts;
+      }
+      JB_ASSIGN_OR_RETURN(const std::string sep, string_arg(0));
+      if (sep.empty()) return Invalid("split(): empty separator");
+      for (absl::string_view part : absl::StrSplit(s, sep)) parts.push_back(std::string(part));
+      return parts;
+    }
+    if (name == "replace") {
+      JB_RETURN_IF_ERROR(arity(2, 2));
+      JB_ASSIGN_OR_RETURN(const std::string from, string_arg(0));
+      JB_ASSIGN_OR_RETURN(const std::string to, string_arg(1));
+      if (from.empty()) return Invalid("replace(): empty search string is not supported");
+      return json(absl::StrReplaceAll(s, {{from, to}}));
+    }
+    return Invalid(absl::StrCat("unsupported method '", name,
+                                "()'; supported: list.index(x), and on strings strip, lstrip, "
+                                "rstrip, lower, upper, split, replace"));
   }
 
   static absl::StatusOr<json> ApplyFilter(const std::string& name, const json& value) {

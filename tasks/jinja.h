@@ -6,7 +6,15 @@
 //   f[i]  f["k"]      an index (negative counts from the end),  {{choices[0]}}, {{choices[-1]}}
 //   f[g]              a key, or an index read from another field {{choices[label]}}
 //   'text' "text" 42  literals
+//   [a, 'b', 3]       a list literal, which may be indexed    {{['True', 'False'][label]}}
+//   x.index(v)        a list's first position of v (Python's list.index; an error when absent)
+//                                                             {{choices.label.index(answerKey)}}
+//   s.strip() .lstrip() .rstrip()  with an optional string of characters to strip
+//   s.lower() .upper()  s.split()  s.split(sep)  s.replace(old, new)
+//                     Python's str methods (whitespace and case are ASCII-only here)
 //   |trim |lower |upper   filters, chained left to right
+// Methods and indexes chain: {{answer.split('#### ')[-1].strip()}}. Arguments are literals or
+// expressions of the same grammar.
 // and the whitespace markers {{- and -}}. Outside the braces text is copied verbatim. Statements
 // ({% %}) and comments ({# #}) are rejected: suites must stay data, not programs.
 //

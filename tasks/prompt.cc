@@ -1,5 +1,6 @@
 #include "tasks/prompt.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
@@ -68,31 +69,66 @@ bool AllDigits(const std::string& s) {
   return true;
 }
 
-absl::StatusOr<std::string> DocToTarget(const TaskDefinition& task, const json& doc) {
+bool HasChoices(const TaskDefinition& task) {
+  return !task.doc_to_choice().empty() || !task.doc_to_choice_template().empty();
+}
+
+// lm-eval's doc_to_target value (lm_eval/api/task.py doc_to_target): a field's value as is; a
+// rendered template that is all digits becomes an int when the task has choices.
+absl::StatusOr<json> TargetValue(const TaskDefinition& task, const json& doc) {
   bool from_field = false;
   JB_ASSIGN_OR_RETURN(json value,
                       ApplyDocTo(task.doc_to_target(), doc, "doc_to_target", &from_field));
-  if (value.is_array()) {
-    return absl::InvalidArgumentError(
-        "doc_to_target: a list of targets is not supported; give one gold answer");
+  if (!from_field && HasChoices(task) && value.is_string() && AllDigits(value.get<std::string>()) &&
+      value.get<std::string>().size() < 10) {
+    return json(std::stoll(value.get<std::string>()));
   }
-  const bool has_choices = !task.doc_to_choice().empty() || !task.doc_to_choice_template().empty();
-  if (!has_choices) return PythonStr(value);
-  int64_t index = -1;
-  if (value.is_number_integer()) {
-    index = value.get<int64_t>();
-  } else if (!from_field && value.is_string() && AllDigits(value.get<std::string>()) &&
-             value.get<std::string>().size() < 10) {
-    index = std::stoll(value.get<std::string>());
-  } else {
-    return PythonStr(value);
-  }
+  return value;
+}
+
+// The text of one target value: an int indexes the choices when the task has them.
+absl::StatusOr<std::string> TargetText(const TaskDefinition& task, const json& doc,
+                                       const json& value) {
+  if (!value.is_number_integer() || !HasChoices(task)) return PythonStr(value);
+  const int64_t index = value.get<int64_t>();
   JB_ASSIGN_OR_RETURN(std::vector<std::string> choices, DocToChoices(task, doc));
   if (index < 0 || index >= static_cast<int64_t>(choices.size())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "doc_to_target: index ", index, " is out of range for the ", choices.size(), " choices"));
   }
   return choices[static_cast<size_t>(index)];
+}
+
+absl::StatusOr<std::vector<std::string>> DocToTargets(const TaskDefinition& task, const json& doc) {
+  JB_ASSIGN_OR_RETURN(json value, TargetValue(task, doc));
+  std::vector<std::string> out;
+  if (!value.is_array()) {
+    JB_ASSIGN_OR_RETURN(std::string text, TargetText(task, doc, value));
+    out.push_back(std::move(text));
+    return out;
+  }
+  for (const json& item : value) {
+    JB_ASSIGN_OR_RETURN(std::string text, TargetText(task, doc, item));
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
+// A shot's "target_delimiter + target + fewshot_delimiter", as lm-eval prints it.
+absl::StatusOr<std::string> ShotAnswer(const TaskDefinition& task, const json& doc) {
+  JB_ASSIGN_OR_RETURN(json value, TargetValue(task, doc));
+  // lm-eval adds nothing after a shot whose target is "" (has_answer is false).
+  if (value.is_string() && value.get<std::string>().empty()) return std::string();
+  if (value.is_array()) {
+    if (value.empty()) {
+      return absl::InvalidArgumentError(
+          "doc_to_target: a shot's target is an empty list, which lm-eval cannot print (it "
+          "prints a list's first element); use a shot pool whose documents have answers");
+    }
+    value = json(value[0]);
+  }
+  JB_ASSIGN_OR_RETURN(std::string text, TargetText(task, doc, value));
+  return absl::StrCat(task.target_delimiter(), text, task.fewshot_delimiter());
 }
 
 }  // namespace
@@ -104,19 +140,11 @@ absl::StatusOr<std::string> RenderTemplate(const std::string& template_text,
 }
 
 std::vector<Sample> SelectFewshot(const TaskDefinition& task, const Sample& sample) {
-  // A shot is the sample itself when index and document agree. Documents are compared parsed:
-  // a stored sample comes back from JSONB with other spacing and key order than the JSONL line.
-  auto same_doc = [](const std::string& a, const std::string& b) {
-    if (a == b) return true;
-    json x = json::parse(a, nullptr, /*allow_exceptions=*/false);
-    json y = json::parse(b, nullptr, /*allow_exceptions=*/false);
-    return !x.is_discarded() && x == y;
-  };
   std::vector<Sample> shots;
-  for (const Sample& shot : task.fewshot_samples()) {
-    if (shots.size() >= task.num_fewshot()) break;
-    if (shot.index() == sample.index() && same_doc(shot.doc_json(), sample.doc_json())) continue;
-    shots.push_back(shot);
+  for (uint32_t i : sample.fewshot_indices()) {
+    if (i < static_cast<uint32_t>(task.fewshot_samples_size())) {
+      shots.push_back(task.fewshot_samples(static_cast<int>(i)));
+    }
   }
   return shots;
 }
@@ -130,28 +158,63 @@ absl::StatusOr<std::string> BuildPrompt(const TaskDefinition& task, const Sample
     prompt = *std::move(description);
   }
   const std::vector<Sample> shots = SelectFewshot(task, sample);
-  if (shots.size() < task.num_fewshot()) {
-    return absl::InvalidArgumentError(absl::StrCat("num_fewshot: ", task.num_fewshot(),
-                                                   " shots wanted but only ", shots.size(),
-                                                   " few-shot samples are available"));
+  if (shots.size() != task.num_fewshot() ||
+      sample.fewshot_indices_size() != static_cast<int>(task.num_fewshot())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "num_fewshot: ", task.num_fewshot(), " shots wanted but sample ", sample.index(), " has ",
+        sample.fewshot_indices_size(), " few-shot indices, ", shots.size(), " of them valid"));
   }
   for (const Sample& shot : shots) {
-    absl::StatusOr<json> shot_doc = ParseDoc(shot.doc_json());
-    if (!shot_doc.ok()) {
+    auto in_shot = [&](const absl::Status& s) {
       return absl::InvalidArgumentError(
-          absl::StrCat("few-shot sample ", shot.index(), ": ", shot_doc.status().message()));
-    }
-    JB_ASSIGN_OR_RETURN(std::string text, DocToText(task, *shot_doc));
-    JB_ASSIGN_OR_RETURN(std::string target, DocToTarget(task, *shot_doc));
-    absl::StrAppend(&prompt, text, task.target_delimiter(), target, task.fewshot_delimiter());
+          absl::StrCat("few-shot document ", shot.index(), ": ", s.message()));
+    };
+    absl::StatusOr<json> shot_doc = ParseDoc(shot.doc_json());
+    if (!shot_doc.ok()) return in_shot(shot_doc.status());
+    absl::StatusOr<std::string> text = DocToText(task, *shot_doc);
+    if (!text.ok()) return in_shot(text.status());
+    absl::StatusOr<std::string> answer = ShotAnswer(task, *shot_doc);
+    if (!answer.ok()) return in_shot(answer.status());
+    absl::StrAppend(&prompt, *text, *answer);
   }
   JB_ASSIGN_OR_RETURN(std::string text, DocToText(task, doc));
   return prompt + text;
 }
 
-absl::StatusOr<std::string> RenderTarget(const TaskDefinition& task, const Sample& sample) {
+absl::StatusOr<std::vector<std::string>> RenderTargets(const TaskDefinition& task,
+                                                       const Sample& sample) {
   JB_ASSIGN_OR_RETURN(json doc, ParseDoc(sample.doc_json()));
-  return DocToTarget(task, doc);
+  return DocToTargets(task, doc);
+}
+
+absl::StatusOr<std::string> RenderTarget(const TaskDefinition& task, const Sample& sample) {
+  JB_ASSIGN_OR_RETURN(std::vector<std::string> targets, RenderTargets(task, sample));
+  return targets.empty() ? std::string() : targets[0];
+}
+
+absl::StatusOr<uint32_t> RenderGoldIndex(const TaskDefinition& task, const Sample& sample) {
+  JB_ASSIGN_OR_RETURN(json doc, ParseDoc(sample.doc_json()));
+  JB_ASSIGN_OR_RETURN(std::vector<std::string> choices, DocToChoices(task, doc));
+  if (choices.empty()) {
+    return absl::InvalidArgumentError("doc_to_choice: the task has no choices");
+  }
+  JB_ASSIGN_OR_RETURN(json value, TargetValue(task, doc));
+  if (value.is_number_integer()) {
+    const int64_t index = value.get<int64_t>();
+    if (index >= 0 && index < static_cast<int64_t>(choices.size())) {
+      return static_cast<uint32_t>(index);
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "doc_to_target: index ", index, " is out of range for the ", choices.size(), " choices"));
+  }
+  if (value.is_string()) {
+    // lm-eval's process_results: choices.index(gold) for a string gold.
+    auto it = std::find(choices.begin(), choices.end(), value.get<std::string>());
+    if (it != choices.end()) return static_cast<uint32_t>(it - choices.begin());
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("doc_to_target: '", PythonStr(value), "' is not one of the ", choices.size(),
+                   " choices; a multiple_choice target must name or index one choice"));
 }
 
 absl::StatusOr<std::vector<std::string>> RenderChoices(const TaskDefinition& task,

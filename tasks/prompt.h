@@ -4,20 +4,24 @@
 //   description + [doc_to_text(shot) + target_delimiter + doc_to_target(shot) + fewshot_delimiter]*
 //               + doc_to_text(doc)
 //
-// Templates use a Jinja subset: {{field}}, {{a.b}}, {{f[i]}}, string literals, and the filters
-// |trim, |lower, |upper (tasks/jinja.h has the details). As in lm-eval, doc_to_text,
-// doc_to_target and doc_to_choice may also be a bare field name ("label"), which yields that
-// field's value unrendered; description is always a template.
+// Templates use a Jinja subset (tasks/jinja.h). As in lm-eval, doc_to_text, doc_to_target and
+// doc_to_choice may also be a bare field name ("label"), which yields that field's value
+// unrendered; description is always a template.
 //
-// Few-shot shots (lm-eval's first_n sampler over the evaluated split): the first num_fewshot of
-// task.fewshot_samples that are not the sample itself (same index and document). The loader
-// puts the first num_fewshot + 1 samples of the suite there, so every sample gets num_fewshot
-// shots and never its own answer; the task still evaluates every sample, shots included.
+// A shot prints its target as lm-eval does (lm_eval/api/task.py build_qa_turn; v0.4.9
+// lm_eval/api/samplers.py get_context): an integer with choices is that choice's text, a list
+// its first element; a shot whose target is the empty string adds only its doc_to_text, with
+// no delimiter after it.
+//
+// Few-shot shots: sample.fewshot_indices index task.fewshot_samples, in shot order. The loader
+// chooses them (tasks/fewshot.h: lm-eval's seeded or first_n sampler) and stores only the
+// documents some sample uses.
 //
 // Rendering is deterministic, so the worker and the simulator build the same prompt for the
 // same sample. Thread-safety: free functions, safe from any thread.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -32,15 +36,29 @@ absl::StatusOr<std::string> RenderTemplate(const std::string& template_text,
                                            const std::string& doc_json);
 
 // The full prompt for `sample`, few-shot examples included. InvalidArgument when a template
-// does not fit the sample, or when fewer than num_fewshot shots are available.
+// does not fit the sample or a shot, when the sample's fewshot_indices are not num_fewshot
+// valid indices, or when a shot's target is an empty list (lm-eval fails on it too).
 absl::StatusOr<std::string> BuildPrompt(const joulebench::v1::TaskDefinition& task,
                                         const joulebench::v1::Sample& sample);
 
-// The gold answer text: doc_to_target rendered; when it renders to an integer index into the
-// choices, the text of that choice (lm-eval: an int field value, or a rendered template that
-// is all digits, indexes doc_to_choice when the task has one). InvalidArgument for an index out
-// of range and for a list of targets.
+// Every gold answer of `sample`: doc_to_target rendered; a scalar gives one text, a list one
+// text per element (an empty list is allowed: SQuAD 2.0's unanswerable questions). An integer
+// indexes the choices when the task has them and gives that choice's text (lm-eval: an int
+// field value, or a rendered template that is all digits). InvalidArgument for an index out of
+// range.
+absl::StatusOr<std::vector<std::string>> RenderTargets(const joulebench::v1::TaskDefinition& task,
+                                                       const joulebench::v1::Sample& sample);
+
+// The one gold text lm-eval prints for the target: a scalar's text, a list's first element,
+// "" for an empty list. InvalidArgument as RenderTargets.
 absl::StatusOr<std::string> RenderTarget(const joulebench::v1::TaskDefinition& task,
+                                         const joulebench::v1::Sample& sample);
+
+// multiple_choice: the gold choice's position. doc_to_target as an index into the choices, or
+// a string that is one of the choices (its first position), as lm-eval's process_results does.
+// InvalidArgument for an index out of range, a string that is no choice, a list of targets, or
+// a task without choices.
+absl::StatusOr<uint32_t> RenderGoldIndex(const joulebench::v1::TaskDefinition& task,
                                          const joulebench::v1::Sample& sample);
 
 // The answer choices (fixed list, or doc_to_choice_template rendered); empty when none.
@@ -54,7 +72,8 @@ absl::StatusOr<std::vector<std::string>> RenderChoices(const joulebench::v1::Tas
 absl::StatusOr<std::vector<std::string>> ChoiceContinuations(
     const joulebench::v1::TaskDefinition& task, const joulebench::v1::Sample& sample);
 
-// The shots BuildPrompt puts before `sample` (see the top of this file), in order.
+// The shots BuildPrompt puts before `sample`: task.fewshot_samples at sample.fewshot_indices,
+// in order; indices out of range are left out (BuildPrompt reports them).
 std::vector<joulebench::v1::Sample> SelectFewshot(const joulebench::v1::TaskDefinition& task,
                                                   const joulebench::v1::Sample& sample);
 

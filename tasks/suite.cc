@@ -3,10 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -17,7 +14,8 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "nlohmann/json.hpp"
 #include "tasks/embedded_suites.h"
-#include "tasks/prompt.h"
+#include "tasks/suite_assembly.h"
+#include "tasks/suite_files.h"
 #include "tasks/task_yaml.h"
 
 namespace jb::tasks {
@@ -28,78 +26,24 @@ using joulebench::v1::TaskDefinition;
 using nlohmann::json;
 
 constexpr char kTaskFile[] = "task.yaml";
-// Suites may be exports of public datasets; this bounds what one file may hold.
-constexpr uintmax_t kMaxSuiteFileBytes = uintmax_t{512} << 20;
 
-struct ParsedSamples {
-  std::vector<Sample> samples;
-  std::vector<int> lines;  // 1-based line of each sample
-};
-
-// One JSON object per line; blank lines are skipped but still counted for line numbers.
-absl::StatusOr<ParsedSamples> ParseSamples(const std::string& file, const std::string& text) {
-  ParsedSamples out;
-  std::istringstream in(text);
-  std::string line;
-  for (int line_no = 1; std::getline(in, line); ++line_no) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    json doc;
-    try {
-      doc = json::parse(line);
-    } catch (const json::exception& e) {
-      std::string what = e.what();
-      if (const size_t bracket = what.find("] "); bracket != std::string::npos) {
-        what = what.substr(bracket + 2);
-      }
-      return absl::InvalidArgumentError(absl::StrCat(file, ":", line_no, ": not valid JSON (", what,
-                                                     "); write one JSON object per line"));
-    }
-    if (!doc.is_object()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          file, ":", line_no, ": expected a JSON object, got ", doc.type_name(),
-          "; write one object per line, e.g. {\"text\": \"...\", \"label\": \"positive\"}"));
-    }
-    Sample& sample = out.samples.emplace_back();
-    sample.set_index(static_cast<uint32_t>(out.samples.size() - 1));
-    sample.set_doc_json(line);
-    out.lines.push_back(line_no);
-  }
-  return out;
+bool IsYamlName(const std::string& name) {
+  return absl::EndsWith(name, ".yaml") || absl::EndsWith(name, ".yml");
 }
 
-// Renders everything a sample needs once, so a template that does not fit a sample fails at
-// load time with the sample's line rather than in a worker.
-absl::Status ValidateSamples(const std::string& file, const TaskDefinition& task,
-                             const ParsedSamples& parsed) {
-  TaskDefinition no_shots = task;
-  no_shots.set_num_fewshot(0);
-  const bool multiple_choice = task.output_type() == joulebench::v1::OUTPUT_TYPE_MULTIPLE_CHOICE;
-  // Shots are samples too: check each sample alone first, then the prompts with shots.
-  const TaskDefinition* const passes[] = {&no_shots, &task};
-  for (const TaskDefinition* t : passes) {
-    for (size_t i = 0; i < parsed.samples.size(); ++i) {
-      const Sample& sample = parsed.samples[i];
-      auto fail = [&](const absl::Status& s) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(file, ":", parsed.lines[i], ": ", s.message()));
-      };
-      if (absl::StatusOr<std::string> prompt = BuildPrompt(*t, sample); !prompt.ok()) {
-        return fail(prompt.status());
-      }
-      absl::StatusOr<std::vector<std::string>> choices = RenderChoices(*t, sample);
-      if (!choices.ok()) return fail(choices.status());
-      absl::StatusOr<std::string> target = RenderTarget(*t, sample);
-      if (!target.ok()) return fail(target.status());
-      if (multiple_choice &&
-          std::find(choices->begin(), choices->end(), *target) == choices->end()) {
-        return fail(absl::InvalidArgumentError(
-            absl::StrCat("doc_to_target: '", *target, "' is not one of the ", choices->size(),
-                         " choices; a multiple_choice target must name or index a choice")));
-      }
-    }
+// Where a suite named `origin` is rooted: its root file's key and the directory errors show.
+struct SuiteRoot {
+  std::string root;
+  std::string display_base;
+};
+
+SuiteRoot RootOf(const std::string& origin, const std::map<std::string, std::string>& files) {
+  const std::filesystem::path path(origin);
+  const std::string base_name = path.filename().string();
+  if (IsYamlName(origin) && files.count(base_name)) {
+    return {base_name, path.parent_path().string()};
   }
-  return absl::OkStatus();
+  return {kTaskFile, origin};
 }
 
 std::string CanonicalJson(const std::string& doc_json) {
@@ -115,30 +59,6 @@ void AppendU64(std::string* out, uint64_t v) {
 void AppendBytes(std::string* out, const std::string& bytes) {
   AppendU64(out, bytes.size());
   out->append(bytes);
-}
-
-absl::StatusOr<std::string> ReadFile(const std::filesystem::path& path) {
-  std::error_code ec;
-  const uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    return absl::NotFoundError(absl::StrCat(path.string(), ": cannot read: ", ec.message()));
-  }
-  if (size > kMaxSuiteFileBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(path.string(), ": ", size,
-                                                   " bytes is over the limit of ",
-                                                   kMaxSuiteFileBytes, "; split the suite"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path.string(), ": cannot open"));
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-// The samples file task.yaml names, or the default when task.yaml cannot say.
-std::string SamplesFileOf(const std::string& task_yaml) {
-  absl::StatusOr<ParsedTaskYaml> parsed = ParseTaskYaml(kTaskFile, task_yaml);
-  return parsed.ok() ? parsed->samples_file : "samples.jsonl";
 }
 
 }  // namespace
@@ -160,74 +80,67 @@ std::string ContentHash(const Suite& suite) {
   buffer.push_back('\0');
   AppendBytes(&buffer, task_bytes);
   AppendU64(&buffer, suite.samples.size());
+  bool has_shots = false;
   for (const Sample& sample : suite.samples) {
     AppendU64(&buffer, sample.index());
     AppendBytes(&buffer, CanonicalJson(sample.doc_json()));
+    has_shots = has_shots || sample.fewshot_indices_size() > 0;
+  }
+  // Appended only when present, so zero-shot suites keep the hashes they had before few-shot
+  // indices existed; the part above has a known length, so this cannot be mistaken for it.
+  if (has_shots) {
+    for (const Sample& sample : suite.samples) {
+      AppendU64(&buffer, static_cast<uint64_t>(sample.fewshot_indices_size()));
+      for (uint32_t i : sample.fewshot_indices()) AppendU64(&buffer, i);
+    }
   }
   return Sha256Hex(buffer);
 }
 
 absl::StatusOr<Suite> LoadSuiteFromFiles(const std::string& origin,
                                          const std::map<std::string, std::string>& files) {
-  const std::string task_file = absl::StrCat(origin, "/", kTaskFile);
-  auto task_it = files.find(kTaskFile);
-  if (task_it == files.end()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(task_file, ": missing; a suite needs task.yaml and its samples file"));
+  const SuiteRoot where = RootOf(origin, files);
+  const MapSuiteSource source(files, where.display_base);
+  if (!files.count(where.root)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source.Display(where.root), ": missing; a suite needs task.yaml and its samples file"));
   }
-  JB_ASSIGN_OR_RETURN(ParsedTaskYaml parsed, ParseTaskYaml(task_file, task_it->second));
-  const std::string samples_file = absl::StrCat(origin, "/", parsed.samples_file);
-  auto samples_it = files.find(parsed.samples_file);
-  if (samples_it == files.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(task_file, ":", parsed.samples_line,
-                                                   ": samples: ", samples_file,
-                                                   " is missing; add it beside task.yaml"));
-  }
-  JB_ASSIGN_OR_RETURN(ParsedSamples samples, ParseSamples(samples_file, samples_it->second));
-  if (samples.samples.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(samples_file, ":1: no samples; write one JSON object per line"));
-  }
-  Suite suite;
-  suite.task = std::move(parsed.task);
-  const uint32_t shots = suite.task.num_fewshot();
-  if (shots > 0) {
-    if (samples.samples.size() < shots + 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(task_file, ": num_fewshot: ", shots, " shots need at least ", shots + 1,
-                       " samples, the suite has ", samples.samples.size()));
-    }
-    // num_fewshot + 1, so the sample itself can be left out of its own shots (tasks/prompt.h).
-    for (uint32_t i = 0; i <= shots; ++i) *suite.task.add_fewshot_samples() = samples.samples[i];
-  }
-  JB_RETURN_IF_ERROR(ValidateSamples(samples_file, suite.task, samples));
-  suite.samples = std::move(samples.samples);
+  JB_ASSIGN_OR_RETURN(ParsedTaskYaml parsed, ParseTaskYaml(source, where.root));
+  JB_ASSIGN_OR_RETURN(Suite suite, AssembleSuite(source, std::move(parsed)));
   suite.task.set_content_hash(ContentHash(suite));
   return suite;
 }
 
-absl::StatusOr<std::map<std::string, std::string>> ReadSuiteFiles(const std::string& dir) {
-  const std::filesystem::path root(dir);
+absl::StatusOr<std::map<std::string, std::string>> ReadSuiteFiles(const std::string& path) {
+  std::string origin = path;
+  while (origin.size() > 1 && origin.back() == '/') origin.pop_back();
   std::error_code ec;
-  if (!std::filesystem::is_directory(root, ec)) {
-    return absl::NotFoundError(
-        absl::StrCat(dir, ": no such suite directory; give a directory holding task.yaml"));
+  std::string root_dir = origin;
+  std::string root = kTaskFile;
+  if (!std::filesystem::is_directory(origin, ec)) {
+    if (!IsYamlName(origin) || !std::filesystem::is_regular_file(origin, ec)) {
+      return absl::NotFoundError(
+          absl::StrCat(path,
+                       ": no such suite directory or YAML file; give a directory holding task.yaml "
+                       "or a .yaml file"));
+    }
+    const std::filesystem::path file(origin);
+    root_dir = file.parent_path().empty() ? "." : file.parent_path().string();
+    root = file.filename().string();
   }
-  if (!std::filesystem::exists(root / kTaskFile, ec)) {
-    return absl::NotFoundError(absl::StrCat(dir, "/", kTaskFile, ": no such file"));
+  const DiskSuiteSource source(root_dir);
+  if (absl::StatusOr<std::string> text = source.Read(root); !text.ok()) return text.status();
+  absl::StatusOr<ParsedTaskYaml> parsed = ParseTaskYaml(source, root);
+  if (parsed.ok()) {
+    // Missing data files are the loader's to report, with the line that names them.
+    for (const std::string& name : NeededDataFiles(*parsed)) (void)source.Read(name);
   }
-  std::map<std::string, std::string> files;
-  JB_ASSIGN_OR_RETURN(files[kTaskFile], ReadFile(root / kTaskFile));
-  const std::string samples = SamplesFileOf(files[kTaskFile]);
-  if (std::filesystem::exists(root / samples, ec)) {
-    JB_ASSIGN_OR_RETURN(files[samples], ReadFile(root / samples));
-  }
-  return files;
+  return source.files_read();
 }
 
-absl::StatusOr<Suite> LoadSuiteDir(const std::string& dir) {
-  JB_ASSIGN_OR_RETURN(auto files, ReadSuiteFiles(dir));
-  std::string origin = dir;
+absl::StatusOr<Suite> LoadSuiteDir(const std::string& path) {
+  JB_ASSIGN_OR_RETURN(auto files, ReadSuiteFiles(path));
+  std::string origin = path;
   while (origin.size() > 1 && origin.back() == '/') origin.pop_back();
   return LoadSuiteFromFiles(origin, files);
 }

@@ -91,8 +91,24 @@ absl::StatusOr<YAML::Node> YamlFields::Required(const YAML::Node& parent, const 
   return value;
 }
 
+bool YamlFields::IsFunction(const YAML::Node& value) {
+  try {
+    return value.IsDefined() && value.Tag() == "!function";
+  } catch (const YAML::Exception&) {
+    return false;
+  }
+}
+
+absl::Status YamlFields::FunctionError(const YAML::Node& value, const std::string& field) const {
+  return Error(value, field,
+               absl::StrCat("'!function ", value.Scalar(),
+                            "' names Python code, and joulebench suites run no Python; write a "
+                            "template or a field name instead (docs/tasks.md)"));
+}
+
 absl::StatusOr<std::string> YamlFields::String(const YAML::Node& value,
                                                const std::string& field) const {
+  if (IsFunction(value)) return FunctionError(value, field);
   if (!value.IsScalar()) {
     return Error(value, field, absl::StrCat("expected a string, got ", Shown(value)));
   }
@@ -131,6 +147,7 @@ absl::StatusOr<bool> YamlFields::Bool(const YAML::Node& value, const std::string
 absl::StatusOr<std::vector<std::string>> YamlFields::StringList(const YAML::Node& value,
                                                                 const std::string& field) const {
   std::vector<std::string> out;
+  if (IsFunction(value)) return FunctionError(value, field);
   if (value.IsScalar()) {
     out.push_back(value.Scalar());
     return out;
@@ -140,6 +157,7 @@ absl::StatusOr<std::vector<std::string>> YamlFields::StringList(const YAML::Node
   }
   for (size_t i = 0; i < value.size(); ++i) {
     const YAML::Node item = value[i];
+    if (IsFunction(item)) return FunctionError(item, absl::StrCat(field, "[", i, "]"));
     if (!item.IsScalar()) {
       return Error(item, absl::StrCat(field, "[", i, "]"),
                    absl::StrCat("expected a string, got ", Shown(item)));

@@ -5,6 +5,8 @@
 //
 // yaml-cpp reports problems by throwing; every call that may throw is wrapped here, so callers
 // only see absl::Status. Lines are 1-based (yaml-cpp's Mark().line is 0-based).
+// lm-eval's `!function module.name` tag (a Python function) is refused by every reader here:
+// a caller that maps known names to built-ins checks IsFunction() first.
 // Used by the suite loader (tasks/task_yaml.h) and the simulator profile (sim/profile.h); a
 // candidate for common/ once a third user appears.
 // Thread-safety: a YamlFields object is immutable; nodes are not shared across threads.
@@ -45,6 +47,9 @@ class YamlFields {
   absl::Status CheckKeys(const YAML::Node& node, const std::string& field,
                          const std::set<std::string>& allowed) const;
 
+  // True when `value` carries the tag "!function" (its scalar is the function's name).
+  static bool IsFunction(const YAML::Node& value);
+
   // Readers for one value. `field` is the full path used in errors. The value must be present
   // and of the type; callers check IsDefined() first for optional fields.
   absl::StatusOr<std::string> String(const YAML::Node& value, const std::string& field) const;
@@ -61,6 +66,8 @@ class YamlFields {
                                       const std::string& field) const;
 
  private:
+  absl::Status FunctionError(const YAML::Node& value, const std::string& field) const;
+
   std::string file_;
 };
 

@@ -85,6 +85,41 @@ TEST(JinjaTest, ErrorsNameTheProblem) {
               StatusIs(absl::StatusCode::kInvalidArgument, "unexpected '+'"));
 }
 
+TEST(JinjaTest, ListLiteralsAndTheIndexMethodOfLmEvalTemplates) {
+  // anli_r1.yaml: {{['True', 'Neither', 'False'][label]}}
+  EXPECT_EQ(Render("{{['True', 'Neither', 'False'][label]}}"), "False");
+  EXPECT_EQ(Render("{{ [1, 'a', ] }}"), "[1, 'a']");
+  // arc_easy.yaml: {{choices.label.index(answerKey)}} keeps the int, so it can index choices.
+  const json arc = json::parse(
+      R"({"answerKey": "C", "choices": {"label": ["A", "B", "C"], "text": ["x", "y", "z"]}})");
+  absl::StatusOr<json> index = EvaluateTemplate("{{choices.label.index(answerKey)}}", arc);
+  ASSERT_TRUE(index.ok()) << index.status();
+  EXPECT_EQ(*index, json(2));
+  EXPECT_THAT(EvaluateTemplate("{{choices.label.index('E')}}", arc),
+              StatusIs(absl::StatusCode::kInvalidArgument, "'E' is not in 'choices.label'"));
+  EXPECT_EQ(Render("{{choices.index('blue')}}"), "2");
+}
+
+TEST(JinjaTest, PythonStringMethodsChain) {
+  EXPECT_EQ(Render("[{{padded.strip()}}|{{padded.lstrip()}}|{{padded.rstrip()}}]"),
+            "[Mixed Case|Mixed Case  |  Mixed Case]");
+  EXPECT_EQ(Render("{{ question.rstrip('?').lower() }}"), "what is 2 + 2");
+  // gsm8k's commented-out target: {{answer.split('### ')[-1].rstrip()}}
+  const json gsm = json::parse(R"({"answer": "3 + 4 = 7\n#### 7 \n"})");
+  absl::StatusOr<std::string> answer =
+      RenderTemplateText("{{answer.split('#### ')[-1].rstrip()}}", gsm);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(*answer, "7");
+  EXPECT_EQ(Render("{{ question.split() }}"), "['What', 'is', '2', '+', '2?']");
+  EXPECT_EQ(Render("{{ question.replace('2', 'two').upper() }}"), "WHAT IS TWO + TWO?");
+  EXPECT_THAT(EvaluateTemplate("{{ question.title() }}", kDoc),
+              StatusIs(absl::StatusCode::kInvalidArgument, "unsupported method 'title()'"));
+  EXPECT_THAT(EvaluateTemplate("{{ label.strip() }}", kDoc),
+              StatusIs(absl::StatusCode::kInvalidArgument, "'label' has no method 'strip()'"));
+  EXPECT_THAT(EvaluateTemplate("{{ question.strip(1, 2) }}", kDoc),
+              StatusIs(absl::StatusCode::kInvalidArgument, "takes up to 1 argument"));
+}
+
 TEST(JinjaTest, TextWithoutBracesIsCopiedVerbatim) {
   EXPECT_EQ(Render("a { b } c {"), "a { b } c {");
 }

@@ -28,56 +28,118 @@ TaskDefinition QaTask() {
   return task;
 }
 
+Sample WithShots(Sample s, std::initializer_list<uint32_t> indices) {
+  for (uint32_t i : indices) s.add_fewshot_indices(i);
+  return s;
+}
+
 TEST(PromptTest, AssemblesDescriptionShotsAndQuestionAsLmEval) {
   TaskDefinition task = QaTask();
   task.set_num_fewshot(2);
   *task.add_fewshot_samples() = MakeSample(0, R"({"q": "1+1", "a": 2})");
   *task.add_fewshot_samples() = MakeSample(1, R"({"q": "2+2", "a": 4})");
   *task.add_fewshot_samples() = MakeSample(2, R"({"q": "3+3", "a": 6})");
-  ASSERT_OK_AND_ASSIGN(std::string prompt, BuildPrompt(task, MakeSample(7, R"({"q": "5+5"})")));
+  ASSERT_OK_AND_ASSIGN(std::string prompt,
+                       BuildPrompt(task, WithShots(MakeSample(7, R"({"q": "5+5"})"), {0, 1})));
   // The description loses one trailing newline, as Jinja2 renders it in lm-eval.
   EXPECT_EQ(prompt, "Answer briefly.\nQ: 1+1\nA: 2\n\nQ: 2+2\nA: 4\n\nQ: 5+5\nA:");
 }
 
-TEST(PromptTest, ASampleNeverSeesItselfAsAShot) {
+TEST(PromptTest, ShotsAreTheIndexedFewshotSamplesInShotOrder) {
   TaskDefinition task = QaTask();
   task.set_description("");
   task.set_num_fewshot(2);
-  const Sample s0 = MakeSample(0, R"({"q": "1+1", "a": 2})");
-  *task.add_fewshot_samples() = s0;
-  *task.add_fewshot_samples() = MakeSample(1, R"({"q": "2+2", "a": 4})");
-  *task.add_fewshot_samples() = MakeSample(2, R"({"q": "3+3", "a": 6})");
-  ASSERT_OK_AND_ASSIGN(std::string prompt, BuildPrompt(task, s0));
-  EXPECT_EQ(prompt, "Q: 2+2\nA: 4\n\nQ: 3+3\nA: 6\n\nQ: 1+1\nA:");
-  std::vector<Sample> shots = SelectFewshot(task, s0);
-  ASSERT_EQ(shots.size(), 2u);
-  EXPECT_EQ(shots[0].index(), 1u);
-  EXPECT_EQ(shots[1].index(), 2u);
-}
-
-TEST(PromptTest, ASampleReadBackFromTheDatabaseStillRecognisesItself) {
-  // PostgreSQL's JSONB returns documents with its own spacing and key order.
-  TaskDefinition task = QaTask();
-  task.set_description("");
-  task.set_num_fewshot(1);
   *task.add_fewshot_samples() = MakeSample(0, R"({"q": "1+1", "a": 2})");
-  *task.add_fewshot_samples() = MakeSample(1, R"({"q": "2+2", "a": 4})");
-  const Sample stored = MakeSample(0, R"({"a":2,"q":"1+1"})");
-  std::vector<Sample> shots = SelectFewshot(task, stored);
-  ASSERT_EQ(shots.size(), 1u);
-  EXPECT_EQ(shots[0].index(), 1u);
-  // Same index but another document (e.g. a shot from another split) is a shot.
-  shots = SelectFewshot(task, MakeSample(0, R"({"q": "9+9", "a": 18})"));
-  ASSERT_EQ(shots.size(), 1u);
-  EXPECT_EQ(shots[0].index(), 0u);
+  *task.add_fewshot_samples() = MakeSample(4, R"({"q": "2+2", "a": 4})");
+  *task.add_fewshot_samples() = MakeSample(9, R"({"q": "3+3", "a": 6})");
+  const Sample s = WithShots(MakeSample(0, R"({"q": "1+1", "a": 2})"), {2, 1});
+  ASSERT_OK_AND_ASSIGN(std::string prompt, BuildPrompt(task, s));
+  EXPECT_EQ(prompt, "Q: 3+3\nA: 6\n\nQ: 2+2\nA: 4\n\nQ: 1+1\nA:");
+  std::vector<Sample> shots = SelectFewshot(task, s);
+  ASSERT_EQ(shots.size(), 2u);
+  EXPECT_EQ(shots[0].index(), 9u);
+  EXPECT_EQ(shots[1].index(), 4u);
 }
 
-TEST(PromptTest, TooFewShotsIsAnError) {
+TEST(PromptTest, ShotIndicesMustMatchNumFewshot) {
   TaskDefinition task = QaTask();
   task.set_num_fewshot(2);
   *task.add_fewshot_samples() = MakeSample(0, R"({"q": "1+1", "a": 2})");
   EXPECT_THAT(BuildPrompt(task, MakeSample(5, R"({"q": "x"})")),
-              StatusIs(absl::StatusCode::kInvalidArgument, "num_fewshot: 2 shots wanted"));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "num_fewshot: 2 shots wanted but sample 5 has 0 few-shot indices"));
+  EXPECT_THAT(BuildPrompt(task, WithShots(MakeSample(5, R"({"q": "x"})"), {0, 3})),
+              StatusIs(absl::StatusCode::kInvalidArgument, "has 2 few-shot indices, 1 of them"));
+}
+
+TEST(PromptTest, ShotTargetsPrintAsLmEvalPrintsThem) {
+  TaskDefinition task = QaTask();
+  task.set_description("");
+  task.set_num_fewshot(2);
+  task.set_doc_to_target("answers");
+  // A list prints its first element; an empty string adds the text alone, no delimiters
+  // (lm_eval/api/task.py build_qa_turn: has_answer is false).
+  *task.add_fewshot_samples() = MakeSample(0, R"({"q": "a", "answers": ["x", "y"]})");
+  *task.add_fewshot_samples() = MakeSample(1, R"({"q": "b", "answers": ""})");
+  *task.add_fewshot_samples() = MakeSample(2, R"({"q": "c", "answers": []})");
+  ASSERT_OK_AND_ASSIGN(std::string prompt,
+                       BuildPrompt(task, WithShots(MakeSample(5, R"({"q": "d"})"), {0, 1})));
+  EXPECT_EQ(prompt, "Q: a\nA: x\n\nQ: b\nA:Q: d\nA:");
+  EXPECT_THAT(BuildPrompt(task, WithShots(MakeSample(5, R"({"q": "d"})"), {0, 2})),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "few-shot document 2: doc_to_target: a shot's target is an empty list"));
+}
+
+TEST(PromptTest, RenderTargetsGivesEveryGoldAnswer) {
+  TaskDefinition task = QaTask();
+  task.set_doc_to_target("{{answers.text}}");
+  const Sample two = MakeSample(0, R"({"answers": {"text": ["Paris", "paris, France"]}})");
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> targets, RenderTargets(task, two));
+  EXPECT_THAT(targets, ::testing::ElementsAre("Paris", "paris, France"));
+  ASSERT_OK_AND_ASSIGN(std::string target, RenderTarget(task, two));
+  EXPECT_EQ(target, "Paris");
+  // SQuAD 2.0's unanswerable questions: no gold answer at all.
+  const Sample none = MakeSample(1, R"({"answers": {"text": []}})");
+  ASSERT_OK_AND_ASSIGN(targets, RenderTargets(task, none));
+  EXPECT_TRUE(targets.empty());
+  ASSERT_OK_AND_ASSIGN(target, RenderTarget(task, none));
+  EXPECT_EQ(target, "");
+  // Integers in a list index the choices, as a scalar does.
+  task.set_doc_to_target("golds");
+  task.add_doc_to_choice("no");
+  task.add_doc_to_choice("yes");
+  ASSERT_OK_AND_ASSIGN(targets, RenderTargets(task, MakeSample(2, R"({"golds": [1, 0]})")));
+  EXPECT_THAT(targets, ::testing::ElementsAre("yes", "no"));
+}
+
+TEST(PromptTest, RenderGoldIndexTakesAnIndexOrAChoiceText) {
+  TaskDefinition task;
+  task.set_doc_to_text("{{question}}");
+  task.set_doc_to_choice_template("{{choices.text}}");
+  // ARC's own template (lm_eval/tasks/arc/arc_easy.yaml).
+  task.set_doc_to_target("{{choices.label.index(answerKey)}}");
+  const Sample arc = MakeSample(0, R"({"question": "?", "answerKey": "C",
+      "choices": {"label": ["A", "B", "C", "D"], "text": ["w", "x", "y", "z"]}})");
+  ASSERT_OK_AND_ASSIGN(uint32_t gold, RenderGoldIndex(task, arc));
+  EXPECT_EQ(gold, 2u);
+  ASSERT_OK_AND_ASSIGN(std::string target, RenderTarget(task, arc));
+  EXPECT_EQ(target, "y");
+  task.set_doc_to_target("answer");
+  ASSERT_OK_AND_ASSIGN(
+      gold,
+      RenderGoldIndex(task, MakeSample(1, R"({"choices": {"text": ["p", "q"]}, "answer": "q"})")));
+  EXPECT_EQ(gold, 1u);
+  EXPECT_THAT(
+      RenderGoldIndex(task, MakeSample(2, R"({"choices": {"text": ["p"]}, "answer": "r"})")),
+      StatusIs(absl::StatusCode::kInvalidArgument, "'r' is not one of the 1 choices"));
+  EXPECT_THAT(RenderGoldIndex(task, MakeSample(3, R"({"choices": {"text": ["p"]}, "answer": 4})")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "index 4 is out of range"));
+  EXPECT_THAT(
+      RenderGoldIndex(task, MakeSample(4, R"({"choices": {"text": ["p"]}, "answer": [0]})")),
+      StatusIs(absl::StatusCode::kInvalidArgument, "is not one of the 1 choices"));
+  TaskDefinition no_choices = QaTask();
+  EXPECT_THAT(RenderGoldIndex(no_choices, MakeSample(5, R"({"a": 1})")),
+              StatusIs(absl::StatusCode::kInvalidArgument, "the task has no choices"));
 }
 
 TEST(PromptTest, IntegerTargetsIndexTheChoices) {
