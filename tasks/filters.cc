@@ -1,5 +1,7 @@
 #include "tasks/filters.h"
 
+#include <map>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -76,7 +78,8 @@ absl::Status ValidateFilterStep(const FilterStep& step) {
     }
     return CompiledRegex(step.regex_pattern()).status();
   }
-  if (fn == "take_first" || fn == "lowercase" || fn == "remove_whitespace") {
+  if (fn == "take_first" || fn == "lowercase" || fn == "remove_whitespace" ||
+      fn == "majority_vote" || fn == "build_predictions") {
     if (!step.regex_pattern().empty() || step.group_select() != 0 || !step.fallback().empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "filter ", fn, ": regex_pattern, group_select and fallback apply only to regex"));
@@ -86,33 +89,70 @@ absl::Status ValidateFilterStep(const FilterStep& step) {
   return absl::InvalidArgumentError(
       absl::StrCat("filter '", fn,
                    "' is not supported; supported: regex, take_first, lowercase, "
-                   "remove_whitespace"));
+                   "remove_whitespace, majority_vote, build_predictions"));
 }
 
-absl::StatusOr<std::string> ApplyFilterStep(const FilterStep& step, const std::string& input) {
+namespace {
+
+// The most common text; the first seen wins a tie (Counter.most_common keeps insertion order).
+std::string MajorityVote(const std::vector<std::string>& texts) {
+  std::map<std::string, int> counts;
+  for (const std::string& t : texts) ++counts[t];
+  const std::string* best = nullptr;
+  int best_count = 0;
+  for (const std::string& t : texts) {
+    if (counts[t] > best_count) {
+      best = &t;
+      best_count = counts[t];
+    }
+  }
+  return best == nullptr ? "" : *best;
+}
+
+absl::StatusOr<std::string> DocPrompt(const nlohmann::json& doc) {
+  auto it = doc.find("prompt");
+  if (!doc.is_object() || it == doc.end() || !it->is_string()) {
+    return absl::InvalidArgumentError(
+        "filter build_predictions: the document has no string field 'prompt' to prefix");
+  }
+  return it->get<std::string>();
+}
+
+absl::Status ApplyStep(const FilterStep& step, const nlohmann::json& doc,
+                       std::vector<std::string>& texts) {
   JB_RETURN_IF_ERROR(ValidateFilterStep(step));
   const std::string& fn = step.function();
-  if (fn == "regex") {
+  if (fn == "majority_vote") {
+    std::string vote = MajorityVote(texts);
+    for (std::string& t : texts) t = vote;
+  } else if (fn == "build_predictions") {
+    JB_ASSIGN_OR_RETURN(std::string prompt, DocPrompt(doc));
+    for (std::string& t : texts) t = prompt + t;
+  } else if (fn == "regex") {
     JB_ASSIGN_OR_RETURN(std::shared_ptr<const RE2> re, CompiledRegex(step.regex_pattern()));
-    return RegexExtract(*re, step.group_select(), step.fallback(), input);
+    for (std::string& t : texts) t = RegexExtract(*re, step.group_select(), step.fallback(), t);
+  } else if (fn == "lowercase") {
+    for (std::string& t : texts) absl::AsciiStrToLower(&t);
+  } else if (fn == "remove_whitespace") {
+    for (std::string& t : texts) t = std::string(absl::StripLeadingAsciiWhitespace(t));
   }
-  if (fn == "lowercase") return absl::AsciiStrToLower(input);
-  if (fn == "remove_whitespace") return std::string(absl::StripLeadingAsciiWhitespace(input));
-  return input;  // take_first
+  // take_first: every repeat is scored (see filters.h).
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ApplyFilterPipeline(const FilterPipeline& pipeline,
-                                                const std::string& response) {
-  std::string text = response;
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> ApplyFilterPipeline(const FilterPipeline& pipeline,
+                                                             std::vector<std::string> responses,
+                                                             const nlohmann::json& doc) {
   for (const FilterStep& step : pipeline.steps()) {
-    absl::StatusOr<std::string> next = ApplyFilterStep(step, text);
-    if (!next.ok()) {
+    absl::Status applied = ApplyStep(step, doc, responses);
+    if (!applied.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("filter pipeline '", pipeline.name(), "': ", next.status().message()));
+          absl::StrCat("filter pipeline '", pipeline.name(), "': ", applied.message()));
     }
-    text = *std::move(next);
   }
-  return text;
+  return responses;
 }
 
 }  // namespace jb::tasks

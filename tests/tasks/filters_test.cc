@@ -67,38 +67,73 @@ FilterStep Step(const std::string& fn, const std::string& pattern = "", int grou
   return step;
 }
 
-TEST(FilterPipelineTest, AppliesStepsInOrder) {
+std::vector<std::string> Apply(const FilterPipeline& p, std::vector<std::string> responses,
+                               const nlohmann::json& doc = nlohmann::json::object()) {
+  absl::StatusOr<std::vector<std::string>> out = ApplyFilterPipeline(p, std::move(responses), doc);
+  EXPECT_TRUE(out.ok()) << out.status();
+  return out.ok() ? *out : std::vector<std::string>{};
+}
+
+TEST(FilterPipelineTest, AppliesStepsInOrderToEveryResponse) {
   FilterPipeline p;
   p.set_name("label");
   *p.add_steps() = Step("remove_whitespace");
   *p.add_steps() = Step("regex", "(?i)\\b(positive|negative)\\b", 0, "[invalid]");
   *p.add_steps() = Step("take_first");
   *p.add_steps() = Step("lowercase");
-  ASSERT_OK_AND_ASSIGN(std::string out, ApplyFilterPipeline(p, "  It is Positive, not negative."));
-  EXPECT_EQ(out, "positive");
-  ASSERT_OK_AND_ASSIGN(out, ApplyFilterPipeline(p, "No idea."));
-  EXPECT_EQ(out, "[invalid]");
+  EXPECT_THAT(Apply(p, {"  It is Positive, not negative.", "No idea."}),
+              ElementsAre("positive", "[invalid]"));
 }
 
 TEST(FilterPipelineTest, RemoveWhitespaceStripsOnlyTheStart) {
-  ASSERT_OK_AND_ASSIGN(std::string out, ApplyFilterStep(Step("remove_whitespace"), " \n a b \n"));
-  EXPECT_EQ(out, "a b \n");
+  FilterPipeline p;
+  p.set_name("ws");
+  *p.add_steps() = Step("remove_whitespace");
+  EXPECT_THAT(Apply(p, {" \n a b \n"}), ElementsAre("a b \n"));
+}
+
+// lm-eval's MajorityVoteFilter: Counter(resps).most_common(1), whose ties go to the response
+// seen first (Counter keeps insertion order).
+TEST(FilterPipelineTest, MajorityVoteGivesEveryResponseTheMostCommonAnswer) {
+  FilterPipeline p;
+  p.set_name("maj");
+  *p.add_steps() = Step("regex", "(\\d+)", -1, "[invalid]");
+  *p.add_steps() = Step("majority_vote");
+  *p.add_steps() = Step("take_first");
+  EXPECT_THAT(Apply(p, {"so 12", "it is 7", "answer 12", "7 or 12"}),
+              ElementsAre("12", "12", "12", "12"));
+  // A tie (7 twice, 12 twice): the first seen wins.
+  EXPECT_THAT(Apply(p, {"7", "12", "12", "7"}), ElementsAre("7", "7", "7", "7"));
+  EXPECT_THAT(Apply(p, {"only 3"}), ElementsAre("3"));
+}
+
+TEST(FilterPipelineTest, BuildPredictionsPrefixesTheDocumentsPrompt) {
+  FilterPipeline p;
+  p.set_name("create_test");
+  *p.add_steps() = Step("build_predictions");
+  nlohmann::json doc = {{"prompt", "def f(x):\n"}, {"test", "..."}};
+  EXPECT_THAT(Apply(p, {"    return x\n", "    return 1\n"}, doc),
+              ElementsAre("def f(x):\n    return x\n", "def f(x):\n    return 1\n"));
+  EXPECT_THAT(ApplyFilterPipeline(p, {"x"}, nlohmann::json{{"question", "q"}}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "no string field 'prompt'"));
 }
 
 TEST(FilterPipelineTest, RejectsUnsupportedFiltersAndBadPatternsByName) {
   EXPECT_THAT(
-      ValidateFilterStep(Step("majority_vote")),
-      StatusIs(absl::StatusCode::kInvalidArgument, "filter 'majority_vote' is not supported"));
+      ValidateFilterStep(Step("take_first_k")),
+      StatusIs(absl::StatusCode::kInvalidArgument, "filter 'take_first_k' is not supported"));
+  EXPECT_OK(ValidateFilterStep(Step("majority_vote")));
+  EXPECT_OK(ValidateFilterStep(Step("build_predictions")));
   EXPECT_THAT(ValidateFilterStep(Step("regex", "(?<=x)y")),
               StatusIs(absl::StatusCode::kInvalidArgument, "regex '(?<=x)y' does not compile"));
   EXPECT_THAT(ValidateFilterStep(Step("regex")),
               StatusIs(absl::StatusCode::kInvalidArgument, "regex_pattern is empty"));
-  EXPECT_THAT(ValidateFilterStep(Step("take_first", "x")),
+  EXPECT_THAT(ValidateFilterStep(Step("majority_vote", "x")),
               StatusIs(absl::StatusCode::kInvalidArgument, "apply only to regex"));
   FilterPipeline p;
   p.set_name("bad");
   *p.add_steps() = Step("custom");
-  EXPECT_THAT(ApplyFilterPipeline(p, "x"),
+  EXPECT_THAT(ApplyFilterPipeline(p, {"x"}, nlohmann::json::object()),
               StatusIs(absl::StatusCode::kInvalidArgument, "filter pipeline 'bad'"));
 }
 

@@ -21,9 +21,9 @@ MetricSpec ExactMatch(std::vector<std::string> regexes, bool ignore_case = false
 }
 
 double Score(const MetricSpec& m, const std::string& prediction, const std::string& reference) {
-  absl::StatusOr<double> s = ScoreMetric(m, prediction, reference);
+  absl::StatusOr<MetricValue> s = ScoreResponse(m, prediction, {reference}, nullptr, 1);
   EXPECT_TRUE(s.ok()) << s.status();
-  return s.ok() ? *s : -1;
+  return s.ok() ? s->value : -1;
 }
 
 // Every expectation below was checked against lm-eval's exact_match_hf_evaluate logic in
@@ -64,11 +64,30 @@ TEST(AccTest, IsExactEquality) {
   EXPECT_EQ(Score(acc, "Positive", "positive"), 0);
 }
 
+TEST(MetricTest, SeveralTargetsScoreTheBestMatch) {
+  // lm-eval scores a multiple-target sample 1 when any target matches.
+  absl::StatusOr<MetricValue> v =
+      ScoreResponse(ExactMatch({}, true), "Paris", {"Lyon", "paris"}, nullptr, 1);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->value, 1);
+  v = ScoreResponse(ExactMatch({}), "Paris", {}, nullptr, 1);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->value, 0);
+}
+
+TEST(MetricTest, MaximumIsHundredForBleuOnly) {
+  MetricSpec m;
+  m.set_metric("bleu");
+  EXPECT_EQ(MetricMaximum(m), 100);
+  m.set_metric("rougeL");
+  EXPECT_EQ(MetricMaximum(m), 1);
+}
+
 TEST(MetricTest, RejectsWhatThisBuildDoesNotImplementByName) {
-  MetricSpec bleu;
-  bleu.set_metric("bleu");
-  EXPECT_THAT(ValidateMetric(bleu),
-              StatusIs(absl::StatusCode::kInvalidArgument, "metric 'bleu' is not supported"));
+  MetricSpec bleurt;
+  bleurt.set_metric("bleurt");
+  EXPECT_THAT(ValidateMetric(bleurt),
+              StatusIs(absl::StatusCode::kInvalidArgument, "metric 'bleurt' is not supported"));
   MetricSpec acc;
   acc.set_metric("acc");
   acc.set_ignore_case(true);
@@ -76,6 +95,36 @@ TEST(MetricTest, RejectsWhatThisBuildDoesNotImplementByName) {
               StatusIs(absl::StatusCode::kInvalidArgument, "apply only to exact_match"));
   EXPECT_THAT(ValidateMetric(ExactMatch({"(?<=a)b"})),
               StatusIs(absl::StatusCode::kInvalidArgument, "regexes_to_ignore: regex '(?<=a)b'"));
+  MetricSpec rouge;
+  rouge.set_metric("rouge10");
+  EXPECT_THAT(ValidateMetric(rouge), StatusIs(absl::StatusCode::kInvalidArgument, "rouge10"));
+  MetricSpec k;
+  k.set_metric("exact_match");
+  k.add_k(1);
+  EXPECT_THAT(ValidateMetric(k),
+              StatusIs(absl::StatusCode::kInvalidArgument, "k applies only to pass_at_k"));
+  MetricSpec stem;
+  stem.set_metric("bleu");
+  stem.set_use_stemmer(true);
+  EXPECT_THAT(ValidateMetric(stem), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             "use_stemmer applies only to the rouge metrics"));
+  MetricSpec zero;
+  zero.set_metric("pass_at_k");
+  zero.add_k(0);
+  EXPECT_THAT(ValidateMetric(zero), StatusIs(absl::StatusCode::kInvalidArgument, "at least 1"));
+  for (const char* name : {"rouge1", "rouge9", "rougeL", "rougeLsum", "bleu", "exact", "f1",
+                           "acc_norm", "pass_at_k"}) {
+    MetricSpec ok;
+    ok.set_metric(name);
+    EXPECT_OK(ValidateMetric(ok)) << name;
+  }
+}
+
+TEST(MetricTest, PassAtKNeedsExactlyOneTestProgram) {
+  MetricSpec m;
+  m.set_metric("pass_at_k");
+  EXPECT_THAT(ScoreResponse(m, "x = 1", {"a", "b"}, nullptr, 1),
+              StatusIs(absl::StatusCode::kInvalidArgument, "exactly one target"));
 }
 
 }  // namespace
