@@ -40,6 +40,14 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
   AddFlag(cmd, "--request-attempts", o.request_attempts,
           "Attempts per inference request; 429, 5xx, connection errors and timeouts are "
           "retried with backoff, honouring Retry-After");
+  AddFlag(cmd, "--multiple-choice", o.multiple_choice,
+          "How multiple_choice tasks are answered: auto (log-likelihoods when the server has "
+          "completions logprobs, else the generative fallback), loglikelihood or generative");
+  AddFlag(cmd, "--python", o.python,
+          "Python interpreter the code sandbox runs generated programs with (pass_at_k tasks)");
+  AddFlag(cmd, "--allow-unsandboxed-code", o.allow_unsandboxed_code,
+          "Run code tasks even where the sandbox cannot cut the network off (no network "
+          "namespace); model-written code then runs with resource limits only");
   AddFlag(cmd, "--log-level", flags->log_level, "trace, debug, info, warn or error");
   cmd->callback([flags, exit_code] {
     if (!InitLogging("worker", flags->log_level).ok()) {

@@ -21,4 +21,10 @@ CLI::Option* AddFlag(CLI::App* cmd, const std::string& flag, T& value, const std
   return cmd->add_option(flag, value, help)->envname(FlagEnvName(flag))->capture_default_str();
 }
 
+// A boolean switch: present means true (JOULEBENCH_X=true or 1 in the environment).
+inline CLI::Option* AddFlag(CLI::App* cmd, const std::string& flag, bool& value,
+                            const std::string& help) {
+  return cmd->add_flag(flag, value, help)->envname(FlagEnvName(flag));
+}
+
 }  // namespace jb

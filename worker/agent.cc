@@ -10,6 +10,7 @@
 #include "common/logging.h"
 #include "common/shutdown.h"
 #include "common/status_macros.h"
+#include "worker/choice_method.h"
 #include "worker/hardware.h"
 
 namespace jb::worker {
@@ -217,6 +218,16 @@ void Agent::RunShard(const v1::Shard& shard, const v1::Lease& lease) {
          shard.shard_id(), lease.epoch(), lease.attempt(), shard.model().name(),
          shard.task().name(), shard.samples_size(), shard.concurrency());
   ShardRunnerOptions runner_options;
+  if (shard.task().output_type() == v1::OUTPUT_TYPE_MULTIPLE_CHOICE) {
+    absl::StatusOr<ChoiceMethod> method = MultipleChoiceMethod();
+    if (!method.ok()) {
+      Fail(lease, absl::UnavailableError(
+                      absl::StrCat("probing the inference server for completions logprobs: ",
+                                   method.status().message())));
+      return;
+    }
+    runner_options.choice_method = *method;
+  }
   runner_options.report_batch_size = options_.report_batch_size;
   runner_options.max_consecutive_unavailable = options_.max_consecutive_unavailable;
   runner_options.region = options_.region;
@@ -243,6 +254,22 @@ void Agent::RunShard(const v1::Shard& shard, const v1::Lease& lease) {
   } else {
     Fail(lease, outcome.status());
   }
+}
+
+absl::StatusOr<ChoiceMethod> Agent::MultipleChoiceMethod() {
+  if (choice_method_.has_value()) return *choice_method_;
+  if (options_.multiple_choice == "loglikelihood") {
+    choice_method_ = ChoiceMethod::kLoglikelihood;
+  } else if (options_.multiple_choice == "generative") {
+    choice_method_ = ChoiceMethod::kGenerativeFallback;
+  } else {
+    JB_ASSIGN_OR_RETURN(choice_method_,
+                        ProbeChoiceMethod(*env_.inference, server_.models(0).name()));
+  }
+  JB_LOG(info, "multiple_choice tasks are answered by {}",
+         *choice_method_ == ChoiceMethod::kLoglikelihood ? kAnswerLoglikelihood
+                                                         : kAnswerGenerativeFallback);
+  return *choice_method_;
 }
 
 void Agent::Supervise(ShardRunner& runner, const v1::Lease& lease, absl::Duration next_heartbeat,

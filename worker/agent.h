@@ -28,6 +28,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,9 @@ class Agent {
   absl::StatusOr<joulebench::v1::InferenceServer> DiscoverServer();
   absl::Status Register();
   void RunShard(const joulebench::v1::Shard& shard, const joulebench::v1::Lease& lease);
+  // How this worker answers multiple_choice samples (--multiple-choice); `auto` probes the
+  // server at the first multiple_choice shard and keeps the verdict (worker/choice_method.h).
+  absl::StatusOr<ChoiceMethod> MultipleChoiceMethod();
   // The heartbeat thread: heartbeats from `next_heartbeat` (MonotonicNow) on, cancels the
   // runner on revocation or when the drain deadline passes; returns once `done` is notified.
   void Supervise(ShardRunner& runner, const joulebench::v1::Lease& lease,
@@ -107,6 +111,8 @@ class Agent {
   AgentEnv env_;
   joulebench::v1::InferenceServer server_;
   std::unique_ptr<EnergyMeter> meter_;
+  // Set once known; only the agent thread touches it.
+  std::optional<ChoiceMethod> choice_method_;
 
   mutable absl::Mutex mu_;
   std::string worker_id_ ABSL_GUARDED_BY(mu_);

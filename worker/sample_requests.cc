@@ -23,34 +23,43 @@ bool IsMultipleChoice(const v1::Shard& shard) {
   return shard.task().output_type() == v1::OUTPUT_TYPE_MULTIPLE_CHOICE;
 }
 
-// Prompt, target and (multiple_choice) continuations, or the error that prevents sending.
+// Prompt, targets and (multiple_choice) choices, or the error that prevents sending.
 SampleWork Prepare(const v1::Shard& shard, const v1::Sample& sample, uint32_t repeat,
-                   const TaskEvaluator& evaluator) {
+                   ChoiceMethod choice_method, const TaskEvaluator& evaluator) {
   SampleWork work;
   work.sample = &sample;
   work.repeat_index = repeat;
   const v1::TaskDefinition& task = shard.task();
-  absl::StatusOr<std::string> prompt = evaluator.BuildPrompt(task, sample);
-  if (!prompt.ok()) {
-    work.error = absl::StrCat("building the prompt: ", prompt.status().message());
+  auto fail = [&](absl::string_view what, const absl::Status& status) {
+    work.error = absl::StrCat(what, ": ", status.message());
     return work;
-  }
+  };
+  absl::StatusOr<std::string> prompt = evaluator.BuildPrompt(task, sample);
+  if (!prompt.ok()) return fail("building the prompt", prompt.status());
   work.prompt = *std::move(prompt);
   absl::StatusOr<std::string> target = evaluator.RenderTarget(task, sample);
-  if (!target.ok()) {
-    work.error = absl::StrCat("rendering the target: ", target.status().message());
+  if (!target.ok()) return fail("rendering the target", target.status());
+  work.target = *std::move(target);
+  if (!IsMultipleChoice(shard)) {
+    absl::StatusOr<std::vector<std::string>> targets = evaluator.RenderTargets(task, sample);
+    if (!targets.ok()) return fail("rendering the targets", targets.status());
+    work.targets = *std::move(targets);
     return work;
   }
-  work.target = *std::move(target);
-  if (IsMultipleChoice(shard)) {
-    absl::StatusOr<std::vector<std::string>> continuations =
-        evaluator.ChoiceContinuations(task, sample);
-    if (!continuations.ok()) {
-      work.error = absl::StrCat("rendering the choices: ", continuations.status().message());
-      return work;
-    }
-    work.continuations = *std::move(continuations);
+  absl::StatusOr<std::vector<std::string>> choices = evaluator.RenderChoices(task, sample);
+  if (!choices.ok()) return fail("rendering the choices", choices.status());
+  work.choices = *std::move(choices);
+  absl::StatusOr<uint32_t> gold = evaluator.RenderGoldIndex(task, sample);
+  if (!gold.ok()) return fail("finding the gold choice", gold.status());
+  work.gold = *gold;
+  if (choice_method == ChoiceMethod::kGenerativeFallback) {
+    work.prompt = evaluator.FallbackPrompt(work.prompt, work.choices);
+    return work;
   }
+  absl::StatusOr<std::vector<std::string>> continuations =
+      evaluator.ChoiceContinuations(task, sample);
+  if (!continuations.ok()) return fail("rendering the choices", continuations.status());
+  work.continuations = *std::move(continuations);
   return work;
 }
 
@@ -85,31 +94,46 @@ InferenceRequest LoglikelihoodRequest(InferenceRequest request, const std::strin
   return request;
 }
 
-v1::SampleResult Row(const SampleWork& work) {
+v1::SampleResult Row(const ShardRequests& plan, const SampleWork& work, const v1::Shard& shard) {
   v1::SampleResult row;
   row.set_sample_index(work.sample->index());
   row.set_repeat_index(work.repeat_index);
   row.set_target(work.target);
   row.mutable_timing()->set_attempts(0);
+  if (!IsMultipleChoice(shard)) {
+    row.set_answer_method(kAnswerGenerate);
+  } else if (plan.choice_method == ChoiceMethod::kGenerativeFallback) {
+    row.set_answer_method(kAnswerGenerativeFallback);
+  } else {
+    row.set_answer_method(kAnswerLoglikelihood);
+  }
   return row;
 }
 
-void Score(const v1::Shard& shard, const SampleWork& work, const std::string& answer,
-           const TaskEvaluator& evaluator, v1::SampleResult& row) {
-  row.set_prediction(answer);
-  absl::StatusOr<tasks::Score> score = evaluator.Score(shard.task(), work.target, answer);
+void SetScore(const tasks::Score& score, v1::SampleResult& row) {
+  row.set_extracted(score.extracted);
+  row.set_score(score.score);
+  for (const auto& [name, value] : score.metrics) (*row.mutable_metrics())[name] = value;
+  for (const auto& [name, stats] : score.corpus_stats) {
+    (*row.mutable_corpus_stats())[name].mutable_values()->Add(stats.begin(), stats.end());
+  }
+}
+
+void ScoreChoice(const v1::Shard& shard, const tasks::ChoiceEvidence& evidence,
+                 const TaskEvaluator& evaluator, v1::SampleResult& row) {
+  absl::StatusOr<tasks::Score> score = evaluator.ScoreMultipleChoice(shard.task(), evidence);
   if (!score.ok()) {
     row.set_error(absl::StrCat("scoring: ", score.status().message()));
     return;
   }
-  row.set_extracted(score->extracted);
-  row.set_score(score->score);
-  for (const auto& [name, value] : score->metrics) (*row.mutable_metrics())[name] = value;
+  row.set_prediction(score->extracted);
+  SetScore(*score, row);
 }
 
-v1::SampleResult FinishGeneration(const v1::Shard& shard, const SampleWork& work,
-                                  const InferenceResult& result, const TaskEvaluator& evaluator) {
-  v1::SampleResult row = Row(work);
+// The row of one generation, not yet scored (ScoreSampleGroup does that for generate_until).
+v1::SampleResult FinishGeneration(const v1::Shard& shard, const ShardRequests& plan,
+                                  const SampleWork& work, const InferenceResult& result) {
+  v1::SampleResult row = Row(plan, work, shard);
   v1::RequestTiming& timing = *row.mutable_timing();
   timing.set_attempts(result.attempts);
   if (!result.status.ok()) {
@@ -124,16 +148,17 @@ v1::SampleResult FinishGeneration(const v1::Shard& shard, const SampleWork& work
   timing.set_tpot_s(result.tpot_s);
   timing.set_e2e_s(result.e2e_s);
   timing.mutable_itl_s()->Add(result.itl_s.begin(), result.itl_s.end());
-  Score(shard, work, result.text, evaluator, row);
+  row.set_prediction(result.text);
   return row;
 }
 
 // Token counts and attempts add up over the choices; e2e_s is the sum of the requests' e2e
 // (the server time the sample took), since the choices may or may not run side by side.
-v1::SampleResult FinishMultipleChoice(const v1::Shard& shard, const SampleWork& work,
+v1::SampleResult FinishMultipleChoice(const v1::Shard& shard, const ShardRequests& plan,
+                                      const SampleWork& work,
                                       absl::Span<const InferenceResult> results,
                                       const TaskEvaluator& evaluator) {
-  v1::SampleResult row = Row(work);
+  v1::SampleResult row = Row(plan, work, shard);
   v1::RequestTiming& timing = *row.mutable_timing();
   int attempts = 0;
   for (const InferenceResult& r : results) attempts += r.attempts;
@@ -144,8 +169,9 @@ v1::SampleResult FinishMultipleChoice(const v1::Shard& shard, const SampleWork& 
       return row;
     }
   }
-  size_t best = 0;
-  double best_logprob = 0;
+  tasks::ChoiceEvidence evidence;
+  evidence.choices = work.choices;
+  evidence.gold = work.gold;
   double e2e_s = 0;
   uint32_t prompt_tokens = 0, completion_tokens = 0;
   for (size_t i = 0; i < results.size(); ++i) {
@@ -161,10 +187,7 @@ v1::SampleResult FinishMultipleChoice(const v1::Shard& shard, const SampleWork& 
       return row;
     }
     (*row.mutable_metrics())[absl::StrCat("loglikelihood/", i)] = ll->logprob;
-    if (i == 0 || ll->logprob > best_logprob) {
-      best = i;
-      best_logprob = ll->logprob;
-    }
+    evidence.loglikelihoods.push_back(ll->logprob);
     e2e_s += r.e2e_s;
     prompt_tokens += r.prompt_tokens;
     completion_tokens += r.completion_tokens;
@@ -173,51 +196,96 @@ v1::SampleResult FinishMultipleChoice(const v1::Shard& shard, const SampleWork& 
   row.set_completion_tokens(completion_tokens);
   row.set_finish_reason("length");
   timing.set_e2e_s(e2e_s);
-  std::string choice = work.continuations[best];
-  absl::string_view delimiter = shard.task().target_delimiter();
-  if (absl::StartsWith(choice, delimiter)) choice.erase(0, delimiter.size());
-  Score(shard, work, choice, evaluator, row);
+  ScoreChoice(shard, evidence, evaluator, row);
   return row;
 }
 
 }  // namespace
 
-ShardRequests PlanShardRequests(const v1::Shard& shard, const TaskEvaluator& evaluator) {
+ShardRequests PlanShardRequests(const v1::Shard& shard, const TaskEvaluator& evaluator,
+                                ChoiceMethod choice_method) {
   ShardRequests plan;
+  plan.choice_method = choice_method;
   const bool multiple_choice = IsMultipleChoice(shard);
+  const bool loglikelihood = multiple_choice && choice_method == ChoiceMethod::kLoglikelihood;
   const uint32_t repeats = multiple_choice ? 1 : std::max<uint32_t>(1, shard.task().repeats());
   for (const v1::Sample& sample : shard.samples()) {
+    plan.groups.emplace_back(plan.work.size(), plan.work.size() + repeats);
     for (uint32_t r = 0; r < repeats; ++r) {
-      SampleWork work = Prepare(shard, sample, r, evaluator);
+      SampleWork work = Prepare(shard, sample, r, choice_method, evaluator);
       work.first_request = plan.requests.size();
       if (work.error.empty()) {
         InferenceRequest base = BaseRequest(shard, work);
-        if (multiple_choice) {
+        if (loglikelihood) {
           for (const std::string& continuation : work.continuations) {
             plan.requests.push_back(LoglikelihoodRequest(base, continuation));
           }
         } else {
+          // The generative fallback answers greedily, as log-likelihood scoring would.
+          if (multiple_choice) base.temperature = 0;
           plan.requests.push_back(std::move(base));
         }
       }
       work.num_requests = plan.requests.size() - work.first_request;
       plan.owner.resize(plan.requests.size(), plan.work.size());
+      plan.group_of.push_back(plan.groups.size() - 1);
       plan.work.push_back(std::move(work));
     }
   }
   return plan;
 }
 
-v1::SampleResult FinishSample(const v1::Shard& shard, const SampleWork& work,
+v1::SampleResult FinishSample(const v1::Shard& shard, const ShardRequests& plan, size_t w,
                               absl::Span<const InferenceResult> results,
                               const TaskEvaluator& evaluator) {
+  const SampleWork& work = plan.work[w];
   if (!work.error.empty()) {
-    v1::SampleResult row = Row(work);
+    v1::SampleResult row = Row(plan, work, shard);
     row.set_error(work.error);
     return row;
   }
-  if (IsMultipleChoice(shard)) return FinishMultipleChoice(shard, work, results, evaluator);
-  return FinishGeneration(shard, work, results[0], evaluator);
+  if (!IsMultipleChoice(shard)) return FinishGeneration(shard, plan, work, results[0]);
+  if (plan.choice_method == ChoiceMethod::kLoglikelihood) {
+    return FinishMultipleChoice(shard, plan, work, results, evaluator);
+  }
+  v1::SampleResult row = FinishGeneration(shard, plan, work, results[0]);
+  if (!row.error().empty()) return row;
+  tasks::ChoiceEvidence evidence;
+  evidence.choices = work.choices;
+  evidence.gold = work.gold;
+  evidence.named_choice = evaluator.ParseChosenOption(work.choices, row.prediction());
+  const std::string reply = row.prediction();
+  ScoreChoice(shard, evidence, evaluator, row);
+  // Keep what the model said; extracted holds the choice it named.
+  row.set_prediction(reply);
+  return row;
+}
+
+void ScoreSampleGroup(const v1::Shard& shard, const ShardRequests& plan, size_t g,
+                      absl::Span<v1::SampleResult> rows, const TaskEvaluator& evaluator) {
+  if (IsMultipleChoice(shard)) return;
+  std::vector<std::string> predictions;
+  std::vector<v1::SampleResult*> scored;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!rows[i].error().empty()) continue;
+    predictions.push_back(rows[i].prediction());
+    scored.push_back(&rows[i]);
+  }
+  if (scored.empty()) return;
+  const SampleWork& work = plan.work[plan.groups[g].first];
+  absl::StatusOr<std::vector<tasks::Score>> scores =
+      evaluator.ScoreGenerations(shard.task(), *work.sample, work.targets, predictions);
+  if (scores.ok() && scores->size() != scored.size()) {
+    scores =
+        absl::InternalError("the scorer returned a different number of scores than predictions");
+  }
+  for (size_t i = 0; i < scored.size(); ++i) {
+    if (!scores.ok()) {
+      scored[i]->set_error(absl::StrCat("scoring: ", scores.status().message()));
+    } else {
+      SetScore((*scores)[i], *scored[i]);
+    }
+  }
 }
 
 }  // namespace jb::worker

@@ -64,9 +64,9 @@ absl::StatusOr<ShardOutcome> ShardRunner::Run(const v1::Shard& shard, const Repo
   const absl::Duration origin = clock_->MonotonicNow();
   const v1::TaskDefinition& task = shard.task();
   if (absl::Status valid = evaluator_->Validate(task); !valid.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("task ", task.name(), ": ", valid.message()));
+    return absl::Status(valid.code(), absl::StrCat("task ", task.name(), ": ", valid.message()));
   }
-  const ShardRequests plan = PlanShardRequests(shard, *evaluator_);
+  const ShardRequests plan = PlanShardRequests(shard, *evaluator_, options_.choice_method);
 
   ShardOutcome outcome;
   v1::Measurement& m = outcome.measurement;
@@ -146,14 +146,26 @@ absl::Status ShardRunner::RunRequests(const v1::Shard& shard, const ShardRequest
   std::vector<InferenceResult> results(plan.requests.size());
   std::vector<size_t> pending(plan.work.size());
   std::vector<bool> abandoned(plan.work.size(), false);
+  std::vector<size_t> group_finished(plan.groups.size(), 0);
   std::vector<v1::SampleResult> unreported;
+  // Rows wait in their sample's group until every repeat has finished, then are scored
+  // together (ScoreSampleGroup) and queued for reporting.
+  std::vector<std::vector<v1::SampleResult>> group_rows(plan.groups.size());
   auto finish = [&](size_t w) {
     const SampleWork& work = plan.work[w];
-    unreported.push_back(FinishSample(
-        shard, work, absl::MakeConstSpan(results).subspan(work.first_request, work.num_requests),
-        *evaluator_));
+    const size_t g = plan.group_of[w];
+    const auto [begin, end] = plan.groups[g];
+    std::vector<v1::SampleResult>& rows = group_rows[g];
+    if (rows.empty()) rows.resize(end - begin);
+    rows[w - begin] = FinishSample(
+        shard, plan, w, absl::MakeConstSpan(results).subspan(work.first_request, work.num_requests),
+        *evaluator_);
     for (size_t i = 0; i < work.num_requests; ++i) results[work.first_request + i] = {};
     samples_done_.fetch_add(1);
+    if (++group_finished[g] < end - begin) return;
+    ScoreSampleGroup(shard, plan, g, absl::MakeSpan(rows), *evaluator_);
+    for (v1::SampleResult& row : rows) unreported.push_back(std::move(row));
+    rows.clear();
   };
   auto flush = [&](size_t at_least) {
     while (!unreported.empty() && unreported.size() >= at_least && !cancelled()) {

@@ -60,6 +60,9 @@ struct ShardRunnerOptions {
   // Copied into the Measurement.
   std::string region;
   joulebench::v1::InferenceServer server;
+  // How multiple_choice samples are answered: log-likelihoods when the server has completions
+  // logprobs, else the generative fallback (worker/sample_requests.h).
+  ChoiceMethod choice_method = ChoiceMethod::kLoglikelihood;
 };
 
 struct ShardOutcome {
@@ -81,8 +84,9 @@ class ShardRunner {
 
   // Runs `shard`.
   // Errors: the cancel status; InvalidArgument when the task fails validation (retrying cannot
-  // help); Unavailable when the server is down (see the header comment); the meter's error
-  // when an energy read fails (the shard is then retried).
+  // help); FailedPrecondition when this worker cannot run the task (a code task without a
+  // sandbox: another worker may); Unavailable when the server is down (see the header comment); the
+  // meter's error when an energy read fails (the shard is then retried).
   absl::StatusOr<ShardOutcome> Run(const joulebench::v1::Shard& shard, const ReportFn& report);
 
   // Stops the run; the first reason wins. `reason` must not be OK.

@@ -41,10 +41,27 @@ int RunWorkerCommand(const WorkerOptions& options) {
   grpc.rpc_timeout = options.rpc_timeout;
   GrpcCoordinatorClient coordinator(std::move(grpc));
 
+  // Code tasks (pass_at_k) need the sandbox; a worker without one still runs every other task,
+  // and says why it refuses code tasks when it gets one.
+  tasks::SandboxOptions sandbox_options;
+  sandbox_options.python = options.python;
+  sandbox_options.allow_unsandboxed = options.allow_unsandboxed_code;
+  absl::StatusOr<std::unique_ptr<tasks::CodeSandbox>> sandbox =
+      tasks::CodeSandbox::Create(sandbox_options);
+  std::string no_sandbox_reason;
+  if (sandbox.ok()) {
+    JB_LOG(info, "code sandbox: {}", (*sandbox)->isolation());
+  } else {
+    no_sandbox_reason = std::string(sandbox.status().message());
+    JB_LOG(warn, "no code sandbox, so code tasks are refused: {}", no_sandbox_reason);
+  }
+  const std::unique_ptr<TaskEvaluator> evaluator = NewTasksLibraryEvaluator(
+      sandbox.ok() ? sandbox->get() : nullptr, std::move(no_sandbox_reason));
+
   AgentEnv env;
   env.coordinator = &coordinator;
   env.inference = inference->get();
-  env.evaluator = &TasksLibraryEvaluator();
+  env.evaluator = evaluator.get();
   env.clock = Clock::Real();
   env.make_meter = [energy](const joulebench::v1::InferenceServer& server) {
     return MakeEnergyMeter(energy, server);

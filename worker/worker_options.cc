@@ -1,6 +1,7 @@
 #include "worker/worker_options.h"
 
 #include "absl/strings/str_cat.h"
+#include "worker/choice_method.h"
 #include "worker/energy/energy_spec.h"
 #include "worker/inference/http_url.h"
 
@@ -20,6 +21,12 @@ absl::Status ValidateWorkerOptions(const WorkerOptions& options) {
   }
   if (absl::StatusOr<EnergySpec> energy = ParseEnergySpec(options.energy); !energy.ok()) {
     return energy.status();
+  }
+  if (absl::Status method = ValidateChoiceMethodFlag(options.multiple_choice); !method.ok()) {
+    return method;
+  }
+  if (options.python.empty()) {
+    return absl::InvalidArgumentError("--python is empty; name the interpreter, e.g. python3");
   }
   if (options.report_batch_size < 1) {
     return absl::InvalidArgumentError("the report batch size must be at least 1");

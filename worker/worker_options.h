@@ -27,6 +27,13 @@ struct WorkerOptions {
   std::string energy = "auto";
   // --region: grid region for carbon accounting (ISO 3166 alpha-3 or cloud region).
   std::string region;
+  // --multiple-choice: "auto", "loglikelihood" or "generative" (worker/choice_method.h).
+  std::string multiple_choice = "auto";
+  // --python: the interpreter the code sandbox runs pass_at_k programs with.
+  std::string python = "python3";
+  // --allow-unsandboxed-code: run code tasks even where the sandbox cannot isolate the
+  // network (tasks/sandbox/code_sandbox.h).
+  bool allow_unsandboxed_code = false;
   // joulebench version reported at registration.
   std::string version = "0.1.0";
 

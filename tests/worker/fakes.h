@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -14,7 +15,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "joulebench/v1/common.pb.h"
@@ -171,7 +174,10 @@ class FakeEnergyMeter : public EnergyMeter {
   std::atomic<int> reads{0};
 };
 
-// Prompt "prompt:<doc_json>", target "gold:<index>", exact-match scoring under "none/exact".
+// Prompt "prompt:<doc_json>", target "gold:<index>", exact-match scoring under "none/exact";
+// choices "A" "B" "C" with gold choice 0, scored by acc under "none/acc" (the likeliest, or
+// for the generative fallback the named one). Every
+// ScoreGenerations call is counted with its number of predictions.
 class FakeTaskEvaluator : public TaskEvaluator {
  public:
   absl::Status Validate(const joulebench::v1::TaskDefinition&) const override {
@@ -186,21 +192,70 @@ class FakeTaskEvaluator : public TaskEvaluator {
                                            const joulebench::v1::Sample& sample) const override {
     return absl::StrCat("gold:", sample.index());
   }
+  absl::StatusOr<std::vector<std::string>> RenderTargets(
+      const joulebench::v1::TaskDefinition& task,
+      const joulebench::v1::Sample& sample) const override {
+    return std::vector<std::string>{absl::StrCat("gold:", sample.index())};
+  }
+  absl::StatusOr<std::vector<std::string>> RenderChoices(
+      const joulebench::v1::TaskDefinition&, const joulebench::v1::Sample&) const override {
+    return std::vector<std::string>{"A", "B", "C"};
+  }
+  absl::StatusOr<uint32_t> RenderGoldIndex(const joulebench::v1::TaskDefinition&,
+                                           const joulebench::v1::Sample&) const override {
+    return 0u;
+  }
   absl::StatusOr<std::vector<std::string>> ChoiceContinuations(
       const joulebench::v1::TaskDefinition&, const joulebench::v1::Sample&) const override {
     return std::vector<std::string>{" A", " B", " C"};
   }
-  absl::StatusOr<tasks::Score> Score(const joulebench::v1::TaskDefinition&,
-                                     const std::string& target,
-                                     const std::string& prediction) const override {
+  absl::StatusOr<std::vector<tasks::Score>> ScoreGenerations(
+      const joulebench::v1::TaskDefinition&, const joulebench::v1::Sample&,
+      const std::vector<std::string>& targets,
+      const std::vector<std::string>& predictions) const override {
+    group_sizes.push_back(predictions.size());
+    std::vector<tasks::Score> scores;
+    for (const std::string& prediction : predictions) {
+      tasks::Score& score = scores.emplace_back();
+      score.extracted = prediction;
+      score.score = prediction == targets.at(0) ? 1.0 : 0.0;
+      score.metrics["none/exact"] = score.score;
+    }
+    return scores;
+  }
+  absl::StatusOr<tasks::Score> ScoreMultipleChoice(
+      const joulebench::v1::TaskDefinition&, const tasks::ChoiceEvidence& evidence) const override {
+    size_t chosen = 0;
+    if (evidence.loglikelihoods.empty()) {
+      if (!evidence.named_choice.has_value()) return tasks::Score{};
+      chosen = *evidence.named_choice;
+    }
+    for (size_t i = 1; i < evidence.loglikelihoods.size(); ++i) {
+      if (evidence.loglikelihoods[i] > evidence.loglikelihoods[chosen]) chosen = i;
+    }
     tasks::Score score;
-    score.extracted = prediction;
-    score.score = prediction == target ? 1.0 : 0.0;
-    score.metrics["none/exact"] = score.score;
+    score.extracted = evidence.choices.at(chosen);
+    score.score = chosen == evidence.gold ? 1.0 : 0.0;
+    score.metrics["none/acc"] = score.score;
     return score;
   }
 
+  // "<prompt>|choices:A,B,C"; a reply names the first choice it contains.
+  std::string FallbackPrompt(const std::string& prompt,
+                             const std::vector<std::string>& choices) const override {
+    return absl::StrCat(prompt, "|choices:", absl::StrJoin(choices, ","));
+  }
+  std::optional<uint32_t> ParseChosenOption(const std::vector<std::string>& choices,
+                                            const std::string& reply) const override {
+    for (uint32_t i = 0; i < choices.size(); ++i) {
+      if (absl::StrContains(reply, choices[i])) return i;
+    }
+    return std::nullopt;
+  }
+
   absl::Status validate_status;
+  // Predictions per ScoreGenerations call, in call order (the runner calls from one thread).
+  mutable std::vector<size_t> group_sizes;
 };
 
 // Default behaviour: registration succeeds as "w-1", heartbeats renew, AcquireShard has no

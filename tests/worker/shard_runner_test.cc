@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/clock.h"
@@ -28,8 +29,10 @@ using ::testing::HasSubstr;
 
 class ShardRunnerTest : public ::testing::Test {
  protected:
-  std::unique_ptr<ShardRunner> Runner(int batch_size = 4, int max_unavailable = 0) {
+  std::unique_ptr<ShardRunner> Runner(int batch_size = 4, int max_unavailable = 0,
+                                      ChoiceMethod choice_method = ChoiceMethod::kLoglikelihood) {
     ShardRunnerOptions options;
+    options.choice_method = choice_method;
     options.report_batch_size = batch_size;
     options.max_consecutive_unavailable = max_unavailable;
     options.region = "FRA";
@@ -273,6 +276,62 @@ TEST_F(ShardRunnerTest, MultipleChoiceAsksForEachChoicesLoglikelihoodAndPicksThe
     EXPECT_EQ(r.completion_tokens(), 3u);  // one generated token per choice
     EXPECT_EQ(r.timing().attempts(), 3u);
     EXPECT_EQ(r.metrics().at("loglikelihood/0"), -4.0);
+    EXPECT_EQ(r.answer_method(), "loglikelihood");
+  }
+}
+
+TEST_F(ShardRunnerTest, RepeatsOfASampleAreScoredOnceTogether) {
+  v1::Shard shard = MakeShard(3, 4, /*repeats=*/4);
+  ASSERT_OK_AND_ASSIGN(ShardOutcome outcome, Runner()->Run(shard, Collect()));
+  EXPECT_EQ(outcome.results.size(), 12u);
+  EXPECT_THAT(evaluator_.group_sizes, ElementsAre(4, 4, 4));
+  for (const v1::SampleResult& r : outcome.results) EXPECT_EQ(r.answer_method(), "generate");
+}
+
+TEST_F(ShardRunnerTest, AFailedRepeatIsAnErrorRowAndTheOthersAreScoredWithoutIt) {
+  v1::Shard shard = MakeShard(1, 1, /*repeats=*/3);
+  inference_.on_complete = [](const InferenceRequest& r) -> absl::StatusOr<InferenceResult> {
+    if ((r.seed.value_or(0) >> 32) == 1) return absl::InvalidArgumentError("prompt too long");
+    return FakeInferenceClient::Answer();
+  };
+  ASSERT_OK_AND_ASSIGN(ShardOutcome outcome, Runner()->Run(shard, Collect()));
+  ASSERT_EQ(outcome.results.size(), 3u);
+  int errors = 0;
+  for (const v1::SampleResult& r : outcome.results) errors += !r.error().empty();
+  EXPECT_EQ(errors, 1);
+  EXPECT_THAT(evaluator_.group_sizes, ElementsAre(2));
+}
+
+TEST_F(ShardRunnerTest, MultipleChoiceGenerativeFallbackAsksOnceAndScoresTheNamedChoice) {
+  v1::Shard shard = MakeShard(2, 2);
+  shard.mutable_task()->set_output_type(v1::OUTPUT_TYPE_MULTIPLE_CHOICE);
+  shard.mutable_generation()->set_temperature(0.7);
+  // Sample 100 names the gold choice A, sample 101 names C.
+  inference_.on_complete = [](const InferenceRequest& r) -> absl::StatusOr<InferenceResult> {
+    return FakeInferenceClient::Answer(absl::StrContains(r.prompt, "doc0") ? "It is A." : "C");
+  };
+  ASSERT_OK_AND_ASSIGN(ShardOutcome outcome,
+                       Runner(4, 0, ChoiceMethod::kGenerativeFallback)->Run(shard, Collect()));
+  std::vector<InferenceRequest> requests = inference_.Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  for (const InferenceRequest& r : requests) {
+    EXPECT_EQ(r.endpoint, v1::ENDPOINT_CHAT);
+    EXPECT_FALSE(r.echo);
+    EXPECT_EQ(r.temperature, 0);
+    EXPECT_THAT(r.prompt, HasSubstr("|choices:A,B,C"));
+  }
+  ASSERT_EQ(outcome.results.size(), 2u);
+  for (const v1::SampleResult& r : outcome.results) {
+    EXPECT_EQ(r.answer_method(), "generative-fallback");
+    EXPECT_EQ(r.error(), "");
+    if (r.sample_index() == 100) {
+      EXPECT_EQ(r.prediction(), "It is A.");
+      EXPECT_EQ(r.extracted(), "A");
+      EXPECT_EQ(r.score(), 1);
+    } else {
+      EXPECT_EQ(r.extracted(), "C");
+      EXPECT_EQ(r.score(), 0);
+    }
   }
 }
 

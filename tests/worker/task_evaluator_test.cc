@@ -1,8 +1,9 @@
-// ShardRunner with the real tasks library (TasksLibraryEvaluator) on a hand-built task: the
+// ShardRunner with the real tasks library (NewTasksLibraryEvaluator) on a hand-built task: the
 // worker's prompts, targets and scores are the tasks library's.
 // Also RunWorkerCommand's usage errors. Both need jb_worker, hence jb_tasks.
 #include "worker/task_evaluator.h"
 
+#include <atomic>
 #include <vector>
 
 #include "common/clock.h"
@@ -49,7 +50,8 @@ TEST(TasksLibraryEvaluatorTest, RunnerBuildsPromptsAndScoresWithTheTasksLibrary)
     return FakeInferenceClient::Answer("2");
   };
   NullMeter meter;
-  ShardRunner runner(ShardRunnerOptions(), &inference, &TasksLibraryEvaluator(), &meter, &clock);
+  auto evaluator = NewTasksLibraryEvaluator(nullptr, "");
+  ShardRunner runner(ShardRunnerOptions(), &inference, evaluator.get(), &meter, &clock);
   ASSERT_OK_AND_ASSIGN(ShardOutcome outcome,
                        runner.Run(ArithmeticShard(), [](const std::vector<v1::SampleResult>&) {
                          return absl::OkStatus();
@@ -71,11 +73,67 @@ TEST(TasksLibraryEvaluatorTest, UnsupportedMetricFailsValidation) {
   FakeClock clock;
   FakeInferenceClient inference;
   NullMeter meter;
-  ShardRunner runner(ShardRunnerOptions(), &inference, &TasksLibraryEvaluator(), &meter, &clock);
+  auto evaluator = NewTasksLibraryEvaluator(nullptr, "");
+  ShardRunner runner(ShardRunnerOptions(), &inference, evaluator.get(), &meter, &clock);
   EXPECT_THAT(
       runner.Run(shard, [](const std::vector<v1::SampleResult>&) { return absl::OkStatus(); }),
       StatusIs(absl::StatusCode::kInvalidArgument, "bleurt"));
   EXPECT_EQ(inference.calls.load(), 0);
+}
+
+TEST(TasksLibraryEvaluatorTest, CodeTasksWithoutASandboxAreRefusedWithTheReason) {
+  v1::Shard shard = ArithmeticShard();
+  shard.mutable_task()->mutable_metrics(0)->set_metric("pass_at_k");
+  FakeClock clock;
+  FakeInferenceClient inference;
+  NullMeter meter;
+  auto evaluator = NewTasksLibraryEvaluator(nullptr, "unshare(CLONE_NEWNET) failed: EPERM");
+  ShardRunner runner(ShardRunnerOptions(), &inference, evaluator.get(), &meter, &clock);
+  EXPECT_THAT(
+      runner.Run(shard, [](const std::vector<v1::SampleResult>&) { return absl::OkStatus(); }),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               "runs model-written code, and this worker has no code sandbox: "
+               "unshare(CLONE_NEWNET) failed: EPERM"));
+  EXPECT_EQ(inference.calls.load(), 0);
+}
+
+// Repeats are scored together: majority_vote gives every repeat the most common answer.
+TEST(TasksLibraryEvaluatorTest, RepeatsOfASampleAreScoredTogether) {
+  v1::Shard shard = ArithmeticShard();
+  v1::TaskDefinition* task = shard.mutable_task();
+  task->set_repeats(3);
+  auto* pipeline = task->add_filters();
+  pipeline->set_name("maj");
+  pipeline->add_steps()->set_function("majority_vote");
+  FakeClock clock;
+  FakeInferenceClient inference;
+  // Sample 0 ("2"): replies 2, 3, 2 -> every repeat votes 2. Sample 1 ("4"): 5, 4, 5 -> 5.
+  std::atomic<int> n{0};
+  inference.on_complete = [&](const InferenceRequest& r) -> absl::StatusOr<InferenceResult> {
+    const bool first = r.prompt.find("1+1") != std::string::npos;
+    const int repeat = static_cast<int>(r.seed.value_or(0) >> 32);
+    ++n;
+    if (first) return FakeInferenceClient::Answer(repeat == 1 ? "3" : "2");
+    return FakeInferenceClient::Answer(repeat == 1 ? "4" : "5");
+  };
+  NullMeter meter;
+  auto evaluator = NewTasksLibraryEvaluator(nullptr, "");
+  ShardRunner runner(ShardRunnerOptions(), &inference, evaluator.get(), &meter, &clock);
+  ASSERT_OK_AND_ASSIGN(
+      ShardOutcome outcome,
+      runner.Run(shard, [](const std::vector<v1::SampleResult>&) { return absl::OkStatus(); }));
+  EXPECT_EQ(n.load(), 6);
+  ASSERT_EQ(outcome.results.size(), 6u);
+  for (const v1::SampleResult& r : outcome.results) {
+    EXPECT_EQ(r.answer_method(), "generate");
+    if (r.sample_index() == 0) {
+      EXPECT_EQ(r.extracted(), "2") << r.repeat_index();
+      EXPECT_EQ(r.score(), 1.0);
+    } else {
+      EXPECT_EQ(r.extracted(), "5") << r.repeat_index();
+      EXPECT_EQ(r.score(), 0.0);
+    }
+  }
 }
 
 TEST(RunWorkerCommandTest, InvalidOptionsAreAUsageError) {
