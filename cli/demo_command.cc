@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/admin_connection.h"
@@ -13,6 +14,7 @@
 #include "common/flags.h"
 #include "common/logging.h"
 #include "common/shutdown.h"
+#include "common/status_macros.h"
 #include "common/text_table.h"
 #include "storage/database.h"
 #include "storage/report_queries.h"
@@ -38,6 +40,18 @@ std::string Num(double v, const char* format) {
   return std::isnan(v) ? "-" : absl::StrFormat(format, v);
 }
 
+// "0.812 [0.731, 0.874]"; bleu is on sacrebleu's 0-100 scale, so it gets fewer decimals.
+std::string ScoreWithInterval(const storage::CellSummary& c) {
+  if (std::isnan(c.score)) return "-";
+  const char* format = absl::EndsWith(c.score_metric, "/bleu") ? "%.1f" : "%.3f";
+  std::string out = Num(c.score, format);
+  if (c.score_ci.method != "none") {
+    absl::StrAppend(&out, " [", Num(c.score_ci.low, format), ", ", Num(c.score_ci.high, format),
+                    "]");
+  }
+  return out;
+}
+
 absl::Status PrintSummary(const std::string& db_url, int64_t sweep_id) {
   storage::DatabaseOptions options;
   options.url = db_url;
@@ -45,13 +59,14 @@ absl::Status PrintSummary(const std::string& db_url, int64_t sweep_id) {
   auto db = storage::Database::Connect(options);
   if (!db.ok()) return db.status();
   std::vector<storage::CellSummary> cells;
-  absl::Status s = (*db)->Transact([&](pqxx::work& tx) {
-    cells = storage::SummarizeSweep(tx, sweep_id);
+  absl::Status s = (*db)->Transact([&](pqxx::work& tx) -> absl::Status {
+    JB_ASSIGN_OR_RETURN(cells, storage::SummarizeSweep(tx, sweep_id));
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  TextTable table({"task", "model", "hardware", "samples", "errors", "score", "TTFT p50 s",
-                   "TPOT ms", "e2e s", "J/query", "J/query above idle", "energy method"});
+  TextTable table({"task", "model", "hardware", "samples", "errors", "score [95% CI]", "metric",
+                   "TTFT p50 s", "TPOT ms", "e2e s", "J/query", "J/query above idle",
+                   "energy method"});
   bool simulated = false;
   for (const auto& c : cells) {
     std::string method = c.method;
@@ -59,10 +74,10 @@ absl::Status PrintSummary(const std::string& db_url, int64_t sweep_id) {
     if (c.estimated) method += " (estimate)";
     simulated = simulated || c.simulated;
     table.AddRow({c.task, c.model, c.hardware_class, absl::StrCat(c.samples),
-                  absl::StrCat(c.errors), Num(c.mean_score, "%.3f"), Num(c.p50_ttft_s, "%.3f"),
-                  Num(c.mean_tpot_s * 1e3, "%.2f"), Num(c.mean_e2e_s, "%.3f"),
-                  Num(c.joules_per_query, "%.2f"), Num(c.above_idle_joules_per_query, "%.2f"),
-                  method});
+                  absl::StrCat(c.errors), ScoreWithInterval(c), c.score_metric,
+                  Num(c.p50_ttft_s, "%.3f"), Num(c.mean_tpot_s * 1e3, "%.2f"),
+                  Num(c.mean_e2e_s, "%.3f"), Num(c.joules_per_query, "%.2f"),
+                  Num(c.above_idle_joules_per_query, "%.2f"), method});
   }
   std::cout << "\nSummary of sweep " << sweep_id << ":\n" << table.Render();
   if (simulated) {

@@ -2,8 +2,12 @@
 
 #include <limits>
 
+#include "absl/strings/str_cat.h"
 #include "common/energy_method.h"
+#include "common/status_macros.h"
+#include "nlohmann/json.hpp"
 #include "storage/sql_values.h"
+#include "storage/suite_repository.h"
 
 namespace jb::storage {
 namespace {
@@ -26,13 +30,54 @@ std::string WeakestMethod(const std::string& methods_literal) {
 
 }  // namespace
 
-std::vector<CellSummary> SummarizeSweep(pqxx::transaction_base& tx, int64_t sweep_id) {
+absl::StatusOr<tasks::TaskScores> ScoreCell(pqxx::transaction_base& tx, int64_t sweep_id,
+                                            const std::string& model, const std::string& task,
+                                            const std::string& hardware_class) {
+  pqxx::result shard = tx.exec_params(
+      "SELECT suite_hash FROM shards WHERE sweep_id = $1 AND model = $2 AND task = $3 "
+      "AND hardware_class = $4 LIMIT 1",
+      sweep_id, model, task, hardware_class);
+  if (shard.empty()) {
+    return absl::NotFoundError(absl::StrCat("sweep ", sweep_id, " has no cell ", model, " / ", task,
+                                            " / ", hardware_class));
+  }
+  JB_ASSIGN_OR_RETURN(joulebench::v1::TaskDefinition definition,
+                      GetTask(tx, shard[0][0].as<std::string>()));
+  std::vector<tasks::ScoredRow> rows;
+  for (const auto& row : tx.exec_params(
+           "SELECT r.sample_index, r.error <> '', r.metrics::text, r.corpus_stats::text "
+           "FROM shards s JOIN sample_results r ON r.shard_id = s.id "
+           "WHERE s.sweep_id = $1 AND s.model = $2 AND s.task = $3 AND s.hardware_class = $4",
+           sweep_id, model, task, hardware_class)) {
+    tasks::ScoredRow scored;
+    scored.sample_index = row[0].as<uint32_t>();
+    scored.failed = row[1].as<bool>();
+    try {
+      const nlohmann::json metrics = nlohmann::json::parse(row[2].as<std::string>());
+      for (auto it = metrics.begin(); it != metrics.end(); ++it) {
+        scored.metrics[it.key()] = it.value().get<double>();
+      }
+      const nlohmann::json stats = nlohmann::json::parse(row[3].as<std::string>());
+      for (auto it = stats.begin(); it != stats.end(); ++it) {
+        scored.corpus_stats[it.key()] = it.value().get<std::vector<double>>();
+      }
+    } catch (const nlohmann::json::exception& e) {
+      return absl::InternalError(absl::StrCat("stored metrics of sample ", scored.sample_index,
+                                              " do not parse: ", e.what()));
+    }
+    rows.push_back(std::move(scored));
+  }
+  return tasks::AggregateTask(definition, rows);
+}
+
+absl::StatusOr<std::vector<CellSummary>> SummarizeSweep(pqxx::transaction_base& tx,
+                                                        int64_t sweep_id) {
   static const char* kQuery = R"sql(
     WITH results AS (
       SELECT s.model, s.task, s.hardware_class,
              COUNT(r.*) AS samples,
              COUNT(r.*) FILTER (WHERE r.error <> '') AS errors,
-             COALESCE(AVG(r.score), 0) AS mean_score,
+             string_agg(DISTINCT NULLIF(r.answer_method, ''), ',') AS answer_methods,
              COALESCE(AVG(r.e2e_s), 0) AS mean_e2e_s,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY r.ttft_s) AS p50_ttft_s,
              AVG(r.tpot_s) AS mean_tpot_s
@@ -50,7 +95,7 @@ std::vector<CellSummary> SummarizeSweep(pqxx::transaction_base& tx, int64_t swee
       WHERE s.sweep_id = $1
       GROUP BY s.model, s.task, s.hardware_class
     )
-    SELECT r.model, r.task, r.hardware_class, r.samples, r.errors, r.mean_score, r.mean_e2e_s,
+    SELECT r.model, r.task, r.hardware_class, r.samples, r.errors, r.answer_methods, r.mean_e2e_s,
            e.energy_j, e.above_idle_j, COALESCE(e.methods, '{}'),
            COALESCE(e.estimated, false), COALESCE(e.simulated, false), r.p50_ttft_s, r.mean_tpot_s
     FROM results r LEFT JOIN energy e USING (model, task, hardware_class)
@@ -64,7 +109,7 @@ std::vector<CellSummary> SummarizeSweep(pqxx::transaction_base& tx, int64_t swee
     cell.hardware_class = row[2].as<std::string>();
     cell.samples = row[3].as<int64_t>();
     cell.errors = row[4].as<int64_t>();
-    cell.mean_score = row[5].as<double>();
+    cell.answer_methods = row[5].is_null() ? "" : row[5].as<std::string>();
     cell.mean_e2e_s = row[6].as<double>();
     cell.energy_j = row[7].is_null() ? nan : row[7].as<double>();
     double above_idle = row[8].is_null() ? nan : row[8].as<double>();
@@ -75,6 +120,14 @@ std::vector<CellSummary> SummarizeSweep(pqxx::transaction_base& tx, int64_t swee
     cell.simulated = row[11].as<bool>();
     cell.p50_ttft_s = row[12].is_null() ? nan : row[12].as<double>();
     cell.mean_tpot_s = row[13].is_null() ? nan : row[13].as<double>();
+    JB_ASSIGN_OR_RETURN(tasks::TaskScores scores,
+                        ScoreCell(tx, sweep_id, cell.model, cell.task, cell.hardware_class));
+    cell.score = nan;
+    if (!scores.metrics.empty()) {
+      cell.score_metric = scores.metrics[0].name;
+      cell.score = scores.metrics[0].value;
+      cell.score_ci = scores.metrics[0].ci;
+    }
     out.push_back(std::move(cell));
   }
   return out;

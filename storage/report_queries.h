@@ -1,6 +1,11 @@
 // Report queries over stored results. This first one backs the demo's summary; the SQL views,
 // PER and Pareto fronts of the reporting issue build on the same tables.
 //
+// Scores are computed from the stored sample rows by the task's own aggregation
+// (tasks/aggregate.h): the primary metric with its 95% confidence interval (Wilson for
+// proportions, bootstrap otherwise), so corpus metrics (BLEU) and pass@k come out as their
+// references define them.
+//
 // Joules are the stored truth: J/query here is the shard measurements' total joules divided by
 // the results they produced, and the method column is the weakest method in the cell, so a
 // simulated or estimated figure is always labelled.
@@ -10,7 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "pqxx/pqxx"
+#include "tasks/aggregate.h"
 
 namespace jb::storage {
 
@@ -20,7 +27,14 @@ struct CellSummary {
   std::string hardware_class;
   int64_t samples = 0;  // result rows
   int64_t errors = 0;   // rows whose request failed for good
-  double mean_score = 0;
+  // The task's primary metric ("strict-match/exact_match", "create_test/pass@1"), its value
+  // and interval over the cell's successful rows; empty name and NaN without any.
+  std::string score_metric;
+  double score = 0;
+  tasks::Interval score_ci;
+  // How answers were obtained, distinct values joined by "," ("generate", "loglikelihood",
+  // "generative-fallback").
+  std::string answer_methods;
   double mean_e2e_s = 0;
   // Over streamed requests only (NaN when none streamed): median time to first token and mean
   // time per output token.
@@ -35,6 +49,14 @@ struct CellSummary {
 };
 
 // One row per (model, task, hardware class) of the sweep, ordered by task, model, class.
-std::vector<CellSummary> SummarizeSweep(pqxx::transaction_base& tx, int64_t sweep_id);
+// Errors: the stored task definition does not parse (Internal).
+absl::StatusOr<std::vector<CellSummary>> SummarizeSweep(pqxx::transaction_base& tx,
+                                                        int64_t sweep_id);
+
+// Every metric of one cell's task over its stored rows (tasks::AggregateTask). NotFound when
+// the cell has no shards.
+absl::StatusOr<tasks::TaskScores> ScoreCell(pqxx::transaction_base& tx, int64_t sweep_id,
+                                            const std::string& model, const std::string& task,
+                                            const std::string& hardware_class);
 
 }  // namespace jb::storage

@@ -37,17 +37,22 @@ absl::StatusOr<InsertResultsOutcome> InsertResults(pqxx::work& w, int64_t shard_
       "  target TEXT, score DOUBLE PRECISION, metrics JSONB, prompt_tokens INTEGER,"
       "  completion_tokens INTEGER, finish_reason TEXT, ttft_s DOUBLE PRECISION,"
       "  tpot_s DOUBLE PRECISION, e2e_s DOUBLE PRECISION, attempts INTEGER,"
-      "  energy_j DOUBLE PRECISION, error TEXT) ON COMMIT DROP");
+      "  energy_j DOUBLE PRECISION, error TEXT, corpus_stats JSONB, answer_method TEXT)"
+      " ON COMMIT DROP");
   {
     pqxx::stream_to stream(
         w, "jb_results_staging",
         std::vector<std::string>{"sample_index", "repeat_index", "prediction", "extracted",
                                  "target", "score", "metrics", "prompt_tokens", "completion_tokens",
                                  "finish_reason", "ttft_s", "tpot_s", "e2e_s", "attempts",
-                                 "energy_j", "error"});
+                                 "energy_j", "error", "corpus_stats", "answer_method"});
     for (const v1::SampleResult& r : results) {
       nlohmann::json metrics = nlohmann::json::object();
       for (const auto& [name, value] : r.metrics()) metrics[name] = value;
+      nlohmann::json corpus_stats = nlohmann::json::object();
+      for (const auto& [name, stats] : r.corpus_stats()) {
+        corpus_stats[name] = std::vector<double>(stats.values().begin(), stats.values().end());
+      }
       const bool streamed = r.timing().streamed();
       std::optional<double> ttft =
           streamed ? std::optional<double>(r.timing().ttft_s()) : std::nullopt;
@@ -55,20 +60,22 @@ absl::StatusOr<InsertResultsOutcome> InsertResults(pqxx::work& w, int64_t shard_
           streamed ? std::optional<double>(r.timing().tpot_s()) : std::nullopt;
       std::optional<double> energy =
           r.energy_j() != 0 ? std::optional<double>(r.energy_j()) : std::nullopt;
-      stream << std::make_tuple(
-          r.sample_index(), r.repeat_index(), r.prediction(), r.extracted(), r.target(), r.score(),
-          metrics.dump(), r.prompt_tokens(), r.completion_tokens(), r.finish_reason(), ttft, tpot,
-          r.timing().e2e_s(), std::max(1u, r.timing().attempts()), energy, r.error());
+      stream << std::make_tuple(r.sample_index(), r.repeat_index(), r.prediction(), r.extracted(),
+                                r.target(), r.score(), metrics.dump(), r.prompt_tokens(),
+                                r.completion_tokens(), r.finish_reason(), ttft, tpot,
+                                r.timing().e2e_s(), std::max(1u, r.timing().attempts()), energy,
+                                r.error(), corpus_stats.dump(), r.answer_method());
     }
     stream.complete();
   }
   pqxx::result inserted = w.exec_params(
       "INSERT INTO sample_results (shard_id, sample_index, repeat_index, epoch, worker_id,"
       "  prediction, extracted, target, score, metrics, prompt_tokens, completion_tokens,"
-      "  finish_reason, ttft_s, tpot_s, e2e_s, attempts, energy_j, error) "
+      "  finish_reason, ttft_s, tpot_s, e2e_s, attempts, energy_j, error, corpus_stats,"
+      "  answer_method) "
       "SELECT $1, sample_index, repeat_index, $2, $3, prediction, extracted, target, score,"
       "  metrics, prompt_tokens, completion_tokens, finish_reason, ttft_s, tpot_s, e2e_s,"
-      "  attempts, energy_j, error "
+      "  attempts, energy_j, error, corpus_stats, answer_method "
       "FROM jb_results_staging "
       "ON CONFLICT (shard_id, sample_index, repeat_index) DO NOTHING",
       shard_id, epoch, worker_id);

@@ -30,7 +30,7 @@ absl::StatusOr<bool> PutSuite(pqxx::work& w, const joulebench::v1::TaskDefinitio
 absl::StatusOr<bool> SuiteExists(pqxx::work& w, const std::string& content_hash);
 
 // The stored task definition. kNotFound for an unknown hash.
-absl::StatusOr<joulebench::v1::TaskDefinition> GetTask(pqxx::work& w,
+absl::StatusOr<joulebench::v1::TaskDefinition> GetTask(pqxx::transaction_base& tx,
                                                        const std::string& content_hash);
 
 // Samples [begin, end) in index order. kNotFound for an unknown hash; kInvalidArgument when

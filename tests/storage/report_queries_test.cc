@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "nlohmann/json.hpp"
 #include "storage/measurement_repository.h"
 #include "storage/result_repository.h"
 #include "tests/storage/storage_test_base.h"
@@ -14,13 +15,16 @@ namespace v1 = ::joulebench::v1;
 
 class ReportQueriesTest : public testing::StorageTest {
  protected:
-  // Leases the next shard, stores `results` scored 1, and a measurement of `joules` by `method`.
-  void RunShard(const std::string& worker, int results, double joules, v1::EnergyMethod method) {
+  // Leases the next shard, stores `results` scored `score`, and a measurement of `joules` by
+  // `method`.
+  void RunShard(const std::string& worker, int results, double joules, v1::EnergyMethod method,
+                double score = 1) {
     auto leased = Acquire(worker);
     ASSERT_TRUE(leased.has_value());
     std::vector<v1::SampleResult> batch;
     for (int i = leased->sample_begin; i < leased->sample_begin + results; ++i) {
-      batch.push_back(Result(i, 1));
+      batch.push_back(Result(i, score));
+      batch.back().set_answer_method("generate");
       // Streamed, with TTFT 0.1 s x (i + 1) and TPOT 0.02 s.
       batch.back().mutable_timing()->set_streamed(true);
       batch.back().mutable_timing()->set_ttft_s(0.1 * (i + 1));
@@ -42,8 +46,8 @@ class ReportQueriesTest : public testing::StorageTest {
 
   std::vector<CellSummary> Summarize(int64_t sweep_id) {
     std::vector<CellSummary> cells;
-    EXPECT_OK(db().Transact([&](pqxx::work& w) {
-      cells = SummarizeSweep(w, sweep_id);
+    EXPECT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
+      JB_ASSIGN_OR_RETURN(cells, SummarizeSweep(w, sweep_id));
       return absl::OkStatus();
     }));
     return cells;
@@ -59,7 +63,12 @@ TEST_F(ReportQueriesTest, CellShowsItsWeakestMethodAndJoulesPerQuery) {
   std::vector<CellSummary> cells = Summarize(sweep);
   ASSERT_EQ(cells.size(), 1u);
   EXPECT_EQ(cells[0].samples, 8);
-  EXPECT_EQ(cells[0].mean_score, 1);
+  EXPECT_EQ(cells[0].score_metric, "none/exact_match");
+  EXPECT_EQ(cells[0].score, 1);
+  // Wilson's interval for 8 of 8.
+  EXPECT_EQ(cells[0].score_ci.method, "wilson");
+  EXPECT_NEAR(cells[0].score_ci.low, 0.6755924351161198, 1e-9);
+  EXPECT_EQ(cells[0].answer_methods, "generate");
   EXPECT_EQ(cells[0].energy_j, 100);
   EXPECT_EQ(cells[0].joules_per_query, 12.5);
   EXPECT_EQ(cells[0].method, "estimate-tdp");
@@ -79,6 +88,43 @@ TEST_F(ReportQueriesTest, UnmeteredCellHasNoJoulesAndMethodNone) {
   EXPECT_TRUE(std::isnan(cells[0].energy_j));
   EXPECT_TRUE(std::isnan(cells[0].p50_ttft_s));
   EXPECT_EQ(cells[0].method, "none");
+  EXPECT_EQ(cells[0].score_metric, "");
+  EXPECT_TRUE(std::isnan(cells[0].score));
+}
+
+// The score comes from the stored rows through the task's aggregation: failed rows are left
+// out of the score (and counted as errors), and corpus statistics survive the round trip.
+TEST_F(ReportQueriesTest, ScoreIsTheTasksAggregateOverStoredRows) {
+  SeedSuite();
+  std::string worker = AddWorker("w", {"m1"});
+  int64_t sweep = AddSweep({Planned("m1", 0, 4)});
+  auto leased = Acquire(worker);
+  ASSERT_TRUE(leased.has_value());
+  std::vector<v1::SampleResult> batch = {Result(0, 1), Result(1, 0), Result(2, 1), Result(3, 0)};
+  batch[3].set_error("UNAVAILABLE: server down");
+  (*batch[0].mutable_corpus_stats())["none/bleu"].add_values(4);
+  (*batch[0].mutable_corpus_stats())["none/bleu"].add_values(5);
+  ASSERT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
+    return InsertResults(w, leased->shard_id, leased->epoch, worker, batch).status();
+  }));
+  std::vector<CellSummary> cells = Summarize(sweep);
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(cells[0].samples, 4);
+  EXPECT_EQ(cells[0].errors, 1);
+  EXPECT_NEAR(cells[0].score, 2.0 / 3.0, 1e-12);
+  absl::StatusOr<tasks::TaskScores> scores;
+  ASSERT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
+    scores = ScoreCell(w, sweep, "m1", "mini", testing::kClass);
+    return scores.status();
+  }));
+  EXPECT_EQ(scores->failed_rows, 1u);
+  EXPECT_EQ(scores->samples, 3u);
+  ASSERT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
+    pqxx::row row = w.exec1("SELECT corpus_stats::text FROM sample_results WHERE sample_index = 0");
+    EXPECT_EQ(nlohmann::json::parse(row[0].as<std::string>()),
+              nlohmann::json::parse(R"({"none/bleu": [4, 5]})"));
+    return absl::OkStatus();
+  }));
 }
 
 }  // namespace

@@ -44,6 +44,23 @@ TEST_F(SuiteRepositoryTest, StoresASuiteOnceAndReadsItBack) {
   }
 }
 
+// Few-shot suites: each sample's shot indices survive the round trip, in order.
+TEST_F(SuiteRepositoryTest, KeepsEachSamplesFewshotIndices) {
+  v1::TaskDefinition task = MiniTask();
+  std::vector<v1::Sample> samples = MiniSamples(3);
+  samples[0].add_fewshot_indices(2);
+  samples[0].add_fewshot_indices(1);
+  samples[2].add_fewshot_indices(0);
+  ASSERT_OK(db().TransactValue([&](pqxx::work& w) { return PutSuite(w, task, samples); }));
+  ASSERT_OK_AND_ASSIGN(auto stored, db().TransactValue([](pqxx::work& w) {
+    return GetSamples(w, testing::kSuiteHash, 0, 3);
+  }));
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_THAT(stored[0].fewshot_indices(), ::testing::ElementsAre(2, 1));
+  EXPECT_TRUE(stored[1].fewshot_indices().empty());
+  EXPECT_THAT(stored[2].fewshot_indices(), ::testing::ElementsAre(0));
+}
+
 TEST_F(SuiteRepositoryTest, ReportsUnknownSuitesAndBadRanges) {
   EXPECT_THAT(db().TransactValue([](pqxx::work& w) { return GetTask(w, "nope"); }),
               StatusIs(absl::StatusCode::kNotFound, "nope"));
