@@ -79,7 +79,7 @@ double SimEngine::JitterFactor(double jitter) {
 GenerationPlan SimEngine::Plan(const ModelProfile& model, const GenerationRequest& request,
                                double load_factor) {
   GenerationPlan plan;
-  plan.answer = oracle_->Answer(model.name, request.prompt);
+  plan.answer = oracle_->Answer(model.name, request.prompt, request.sampling_seed);
   ApplyLimits(plan.answer.text, request, &plan);
   plan.prompt_tokens = request.prompt_tokens;
   const double ttft_ms = model.ttft_ms + model.prefill_ms_per_token * request.prompt_tokens;

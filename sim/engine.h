@@ -10,16 +10,17 @@
 //      taken the request waits (vllm:num_requests_waiting), unless max_waiting already wait:
 //      then ResourceExhausted. The slot's load factor (ModelProfile::LoadFactor) is fixed here,
 //      with the running requests counted including this one.
-//   3. Plan(): the oracle's answer, cut or padded by the request's length fields, and its
-//      schedule: the first token after (ttft_ms + prefill_ms_per_token * prompt_tokens) *
-//      jitter * load factor, then each next token itl_ms * jitter * load factor later, every
-//      jitter factor drawn independently and uniformly from [1 - j, 1 + j] (j = ttft_jitter for
-//      the first token, itl_jitter for each gap).
+//   3. Plan(): the oracle's answer (drawn per request seed when the request samples), cut or
+//      padded by the request's length fields, and its schedule: the first token after
+//      (ttft_ms + prefill_ms_per_token * prompt_tokens) * jitter * load factor, then each next
+//      token itl_ms * jitter * load factor later, every jitter factor drawn independently and
+//      uniformly from [1 - j, 1 + j] (j = ttft_jitter for the first token, itl_jitter for each
+//      gap).
 //   4. The slot counts as running (vllm:num_requests_running, and the power draw) until it is
 //      destroyed. Finish() records the request's timing in the metrics and the timing log.
 // Randomness (jitter, failures) comes from one RNG seeded with the profile's seed and drawn in
 // arrival order, so a sequential client sees the same sequence on every run; answers do not
-// depend on it (the oracle hashes the prompt).
+// depend on it (the oracle hashes the prompt, and the request's seed when it samples).
 // Sleeps go through the clock in steps of at most 50 ms and end early when the engine stops.
 // Thread-safety: every method may be called from any thread.
 #pragma once

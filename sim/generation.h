@@ -43,6 +43,9 @@ struct GenerationRequest {
   // Set: return logprobs with this many top alternatives per token (completions "logprobs": N;
   // chat "logprobs": true with "top_logprobs": N, default 0).
   std::optional<uint32_t> logprobs;
+  // The request's seed when it samples (temperature > 0, vLLM's default 1.0 when absent, and a
+  // seed sent): the oracle draws per seed (sim/oracle.h). Unset for greedy or unseeded requests.
+  std::optional<int64_t> sampling_seed;
   // vLLM extensions: generate past the answer (see the top of this file).
   bool ignore_eos = false;
   uint32_t min_tokens = 0;

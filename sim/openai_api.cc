@@ -1,5 +1,6 @@
 #include "sim/openai_api.h"
 
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -98,6 +99,31 @@ bool ParseStop(const json& doc, ParsedRequest* out) {
   return false;
 }
 
+// Sets r.sampling_seed from temperature and seed (vLLM: temperature defaults to 1.0, must not
+// be negative; seed is a 64-bit integer). False on a wrong value (error set).
+bool ParseSampling(const json& doc, ParsedRequest* out) {
+  double temperature = 1.0;
+  if (const json* t = Field(doc, "temperature"); t != nullptr) {
+    if (!t->is_number()) {
+      out->error = BadRequest("'temperature' must be a number", "temperature");
+      return false;
+    }
+    temperature = t->get<double>();
+    if (temperature < 0) {
+      out->error = BadRequest(
+          absl::StrCat("temperature must be non-negative, got ", t->dump(), "."), "temperature");
+      return false;
+    }
+  }
+  std::optional<int64_t> seed;
+  if (!OptionalInt(doc, "seed", std::numeric_limits<int64_t>::min(),
+                   std::numeric_limits<int64_t>::max(), &seed, out)) {
+    return false;
+  }
+  if (temperature > 0) out->request.sampling_seed = seed;
+  return true;
+}
+
 // Parses the body and the fields both endpoints share; *max_tokens gets the raw limit (chat:
 // max_completion_tokens wins). On error, sets out->error.
 json ParseCommon(const std::string& body, ParsedRequest* out, std::optional<int64_t>* max_tokens) {
@@ -122,7 +148,10 @@ json ParseCommon(const std::string& body, ParsedRequest* out, std::optional<int6
     out->error = BadRequest("n > 1 is not simulated by joulebench-sim; send n: 1", "n");
     return doc;
   }
-  if (!ParseStop(doc, out) || !OptionalBool(doc, "ignore_eos", &r.ignore_eos, out)) return doc;
+  if (!ParseStop(doc, out) || !OptionalBool(doc, "ignore_eos", &r.ignore_eos, out) ||
+      !ParseSampling(doc, out)) {
+    return doc;
+  }
   for (const char* key : {"max_tokens", "max_completion_tokens"}) {
     if (!OptionalInt(doc, key, 0, 100'000'000, max_tokens, out)) return doc;
   }

@@ -3,12 +3,14 @@
 // (reference/vllm-lmeval-pg-grpc-k8s.md sections 1.1-1.5). Replies are in sim/openai_reply.h.
 //
 // Errors use vLLM's shape: {"error": {"message", "type", "param", "code"}} with the HTTP status
-// as code, and vLLM's messages where vLLM has one. Fields the simulator does not model
-// (temperature, top_p, seed, ...) are accepted and ignored; fields it cannot honour (n > 1,
-// token-id prompts, chat echo) are rejected with 400 so nobody mistakes their absence for a
-// result. Understood: stream, stream_options {include_usage, continuous_usage_stats} (only with
-// stream: true), stop, max_tokens / max_completion_tokens, min_tokens, ignore_eos, and
-// completions' echo and logprobs (0..20) or chat's logprobs and top_logprobs (0..20).
+// as code, and vLLM's messages where vLLM has one. Fields the simulator does not model (top_p,
+// top_k, ...) are accepted and ignored; fields it cannot honour (n > 1, token-id prompts, chat
+// echo) are rejected with 400 so nobody mistakes their absence for a result. Understood:
+// stream, stream_options {include_usage, continuous_usage_stats} (only with stream: true),
+// stop, max_tokens / max_completion_tokens, min_tokens, ignore_eos, temperature (a number >= 0,
+// default 1.0 as vLLM's) and seed (an integer), which together give
+// GenerationRequest::sampling_seed, and completions' echo and logprobs (0..20) or chat's
+// logprobs and top_logprobs (0..20).
 // Thread-safety: free functions.
 #pragma once
 

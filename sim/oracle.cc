@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -10,6 +9,7 @@
 #include "common/logging.h"
 #include "common/sha256.h"
 #include "sim/generation.h"
+#include "sim/oracle_replies.h"
 #include "tasks/prompt.h"
 #include "tasks/scoring.h"
 
@@ -22,11 +22,8 @@ std::string Key(const std::string& prompt) {
   return std::string(absl::StripAsciiWhitespace(prompt));
 }
 
-// Two independent 64-bit values from SHA-256(seed, model, prompt): the draw and the pick.
-std::array<uint64_t, 2> Hash(uint64_t seed, const std::string& model, const std::string& key) {
-  std::string buffer = absl::StrCat("joulebench-sim-oracle-v1|", seed, "|", model);
-  buffer.push_back('\0');
-  buffer += key;
+// The first two big-endian 64-bit words of SHA-256(buffer): the draw and the pick.
+std::array<uint64_t, 2> Digest64(const std::string& buffer) {
   const Sha256Digest digest = Sha256(buffer);
   std::array<uint64_t, 2> out = {0, 0};
   for (int i = 0; i < 8; ++i) {
@@ -36,25 +33,32 @@ std::array<uint64_t, 2> Hash(uint64_t seed, const std::string& model, const std:
   return out;
 }
 
-double ToUnit(uint64_t v) { return static_cast<double>(v >> 11) * 0x1.0p-53; }
-
-// The primary score of `text` under the task's scoring, or -1 when it cannot be scored.
-double ScoreOf(const TaskDefinition& task, const std::string& target, const std::string& text) {
-  absl::StatusOr<tasks::Score> score = tasks::ScoreGeneration(task, target, text);
-  return score.ok() ? score->score : -1;
+// SHA-256(seed, model, prompt) for greedy requests. The prefix is part of the pinned accuracy of
+// every end-to-end test.
+std::array<uint64_t, 2> Hash(uint64_t seed, const std::string& model, const std::string& key) {
+  std::string buffer = absl::StrCat("joulebench-sim-oracle-v1|", seed, "|", model);
+  buffer.push_back('\0');
+  buffer += key;
+  return Digest64(buffer);
 }
+
+// Sampled requests: another prefix, so no (seed, sampling seed) hashes as a greedy request.
+std::array<uint64_t, 2> SampledHash(uint64_t seed, int64_t sampling_seed, const std::string& model,
+                                    const std::string& key) {
+  std::string buffer =
+      absl::StrCat("joulebench-sim-oracle-sampled-v1|", seed, "|", sampling_seed, "|", model);
+  buffer.push_back('\0');
+  buffer += key;
+  return Digest64(buffer);
+}
+
+double ToUnit(uint64_t v) { return static_cast<double>(v >> 11) * 0x1.0p-53; }
 
 // Unicode code points in UTF-8 `text` (bytes that do not continue a sequence).
 size_t CodePoints(const std::string& text) {
   size_t n = 0;
   for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return n;
-}
-
-bool ParseInteger(const std::string& s, int64_t* out) {
-  if (s.empty() || s.size() > 17) return false;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && end == s.data() + s.size();
 }
 
 }  // namespace
@@ -71,68 +75,64 @@ Oracle::Oracle(const Profile& profile, const std::vector<tasks::Suite>& extra_su
 
 void Oracle::Index(const tasks::Suite& suite) {
   const TaskDefinition& task = suite.task;
+  const bool multiple_choice = task.output_type() == joulebench::v1::OUTPUT_TYPE_MULTIPLE_CHOICE;
   for (const joulebench::v1::Sample& sample : suite.samples) {
     absl::StatusOr<std::string> prompt = tasks::BuildPrompt(task, sample);
-    absl::StatusOr<std::string> target = tasks::RenderTarget(task, sample);
-    absl::StatusOr<std::vector<std::string>> choices = tasks::RenderChoices(task, sample);
-    if (!prompt.ok() || !target.ok() || !choices.ok()) {
-      JB_LOG(warn, "oracle: skipping sample {} of {}: it does not render", sample.index(),
-             task.name());
+    if (!prompt.ok()) {
+      JB_LOG(warn, "oracle: skipping sample {} of {}: its prompt does not render: {}",
+             sample.index(), task.name(), std::string(prompt.status().message()));
+      continue;
+    }
+    if (multiple_choice) {
+      IndexMultipleChoice(task, sample, *prompt);
       continue;
     }
     const std::string key = Key(*prompt);
     if (entries_.count(key)) continue;
-    Entry entry;
-    entry.task = task.name();
-    entry.sample_index = sample.index();
-    const std::string& t = *target;
-    for (const std::string& candidate : {absl::StrCat("The answer is ", t, "."), t}) {
-      if (ScoreOf(task, t, candidate) == 1) {
-        entry.correct_text = candidate;
-        break;
-      }
+    absl::StatusOr<SampleReplies> replies = GenerateReplies(task, sample);
+    if (!replies.ok()) {
+      JB_LOG(warn, "oracle: skipping sample {} of {}: {}", sample.index(), task.name(),
+             std::string(replies.status().message()));
+      continue;
     }
-    if (entry.correct_text.empty()) {
-      JB_LOG(warn, "oracle: no reply scores 1 for sample {} of {}; answering with the target",
-             sample.index(), task.name());
-      entry.correct_text = t;
-    }
-    for (const std::string& choice : *choices) {
-      if (choice == t) continue;
-      for (const std::string& candidate : {absl::StrCat("The answer is ", choice, "."), choice}) {
-        if (ScoreOf(task, t, candidate) == 0) {
-          entry.wrong_texts.push_back(candidate);
-          break;
-        }
-      }
-    }
-    int64_t number = 0;
-    if (entry.wrong_texts.empty() && ParseInteger(t, &number)) {
-      for (int64_t k : {1, 2, 10}) {
-        std::string candidate = absl::StrCat("The answer is ", number + k, ".");
-        if (ScoreOf(task, t, candidate) == 0) entry.wrong_texts.push_back(std::move(candidate));
-      }
-    }
-    if (entry.wrong_texts.empty()) entry.wrong_texts.push_back("I am not sure.");
-    entries_.emplace(key, std::move(entry));
-    if (task.output_type() == joulebench::v1::OUTPUT_TYPE_MULTIPLE_CHOICE) {
-      IndexChoices(suite, sample, *prompt, t);
-    }
+    entries_.emplace(key, Entry{task.name(), sample.index(), key, std::move(replies->correct),
+                                std::move(replies->wrong)});
   }
 }
 
-void Oracle::IndexChoices(const tasks::Suite& suite, const joulebench::v1::Sample& sample,
-                          const std::string& prompt, const std::string& target) {
-  const TaskDefinition& task = suite.task;
+void Oracle::IndexMultipleChoice(const TaskDefinition& task, const joulebench::v1::Sample& sample,
+                                 const std::string& prompt) {
   absl::StatusOr<std::vector<std::string>> choices = tasks::RenderChoices(task, sample);
+  absl::StatusOr<uint32_t> gold = tasks::RenderGoldIndex(task, sample);
+  for (const absl::Status& status : {choices.status(), gold.status()}) {
+    if (!status.ok()) {
+      JB_LOG(warn, "oracle: skipping sample {} of {}: {}", sample.index(), task.name(),
+             std::string(status.message()));
+      return;
+    }
+  }
+  IndexChoices(task, sample, prompt, *choices, *gold);
+  absl::StatusOr<SampleReplies> replies = ChoiceReplies(task, sample);
+  if (!replies.ok()) {
+    JB_LOG(warn, "oracle: sample {} of {} is not indexed for generation: {}", sample.index(),
+           task.name(), std::string(replies.status().message()));
+    return;
+  }
+  const std::string key = Key(prompt);
+  // The plain prompt (no client sends it for a multiple_choice task, but it is a sample) and
+  // the fallback prompt both draw over the plain prompt, as the log-likelihood rule does.
+  const Entry entry{task.name(), sample.index(), key, replies->correct, replies->wrong};
+  entries_.emplace(key, entry);
+  if (entries_.emplace(Key(tasks::FallbackPrompt(prompt, *choices)), entry).second) {
+    ++fallback_prompts_;
+  }
+}
+
+void Oracle::IndexChoices(const TaskDefinition& task, const joulebench::v1::Sample& sample,
+                          const std::string& prompt, const std::vector<std::string>& choices,
+                          uint32_t gold) {
   absl::StatusOr<std::vector<std::string>> continuations = tasks::ChoiceContinuations(task, sample);
-  if (!choices.ok() || !continuations.ok() || choices->size() != continuations->size()) return;
-  const auto gold = std::find(choices->begin(), choices->end(), target);
-  if (gold == choices->end()) {
-    JB_LOG(warn,
-           "oracle: sample {} of {}: the target is none of the choices; not indexed for "
-           "log-likelihood",
-           sample.index(), task.name());
+  if (!continuations.ok() || choices.size() != continuations->size() || gold >= choices.size()) {
     return;
   }
   for (size_t i = 0; i < continuations->size(); ++i) {
@@ -142,8 +142,8 @@ void Oracle::IndexChoices(const tasks::Suite& suite, const joulebench::v1::Sampl
     entry.context_key = Key(prompt);
     entry.continuation = (*continuations)[i];
     entry.choice = static_cast<uint32_t>(i);
-    entry.gold = static_cast<uint32_t>(gold - choices->begin());
-    entry.choices = static_cast<uint32_t>(choices->size());
+    entry.gold = gold;
+    entry.choices = static_cast<uint32_t>(choices.size());
     choices_.emplace(Key(prompt + entry.continuation), std::move(entry));
   }
 }
@@ -214,20 +214,27 @@ double Oracle::Draw(uint64_t seed, const std::string& model, const std::string& 
   return ToUnit(Hash(seed, model, Key(prompt))[0]);
 }
 
-OracleAnswer Oracle::Answer(const std::string& model, const std::string& prompt) const {
+double Oracle::Draw(uint64_t seed, const std::string& model, const std::string& prompt,
+                    int64_t sampling_seed) {
+  return ToUnit(SampledHash(seed, sampling_seed, model, Key(prompt))[0]);
+}
+
+OracleAnswer Oracle::Answer(const std::string& model, const std::string& prompt,
+                            std::optional<int64_t> sampling_seed) const {
   OracleAnswer answer;
-  const std::string key = Key(prompt);
-  auto it = entries_.find(key);
+  auto it = entries_.find(Key(prompt));
   if (it == entries_.end()) {
     answer.text = kGenericReply;
     return answer;
   }
   const Entry& entry = it->second;
-  const std::array<uint64_t, 2> hash = Hash(seed_, model, key);
+  const std::array<uint64_t, 2> hash =
+      sampling_seed.has_value() ? SampledHash(seed_, *sampling_seed, model, entry.draw_key)
+                                : Hash(seed_, model, entry.draw_key);
   answer.known = true;
   answer.task = entry.task;
   answer.sample_index = entry.sample_index;
-  answer.correct = ToUnit(hash[0]) < Skill(model, entry.task);
+  answer.correct = entry.wrong_texts.empty() || ToUnit(hash[0]) < Skill(model, entry.task);
   answer.text =
       answer.correct ? entry.correct_text : entry.wrong_texts[hash[1] % entry.wrong_texts.size()];
   return answer;

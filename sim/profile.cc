@@ -116,6 +116,27 @@ absl::Status ParseFailures(const YamlFields& f, const YAML::Node& fi, FailureRat
   return absl::OkStatus();
 }
 
+absl::Status ParseEndpoints(const YamlFields& f, const YAML::Node& n, Profile* profile) {
+  if (!n.IsSequence() || n.size() == 0) {
+    return f.Error(n, "endpoints", "expected a non-empty list of chat and completions");
+  }
+  profile->serves_chat = profile->serves_completions = false;
+  for (size_t i = 0; i < n.size(); ++i) {
+    const std::string field = absl::StrCat("endpoints[", i, "]");
+    JB_ASSIGN_OR_RETURN(const std::string name, f.String(n[i], field));
+    bool* serves = name == "chat"          ? &profile->serves_chat
+                   : name == "completions" ? &profile->serves_completions
+                                           : nullptr;
+    if (serves == nullptr) {
+      return f.Error(n[i], field,
+                     absl::StrCat("'", name, "' is no endpoint; use chat or completions"));
+    }
+    if (*serves) return f.Error(n[i], field, absl::StrCat("'", name, "' is listed twice"));
+    *serves = true;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the profile file"));
@@ -152,13 +173,17 @@ uint32_t Profile::TotalMaxNumSeqs() const {
 absl::StatusOr<Profile> ParseProfile(const std::string& origin, const std::string& yaml_text) {
   const YamlFields f(origin);
   JB_ASSIGN_OR_RETURN(const YAML::Node root, f.ParseMapping(yaml_text));
-  JB_RETURN_IF_ERROR(f.CheckKeys(root, "", {"seed", "models", "hardware", "failure_injection"}));
+  JB_RETURN_IF_ERROR(
+      f.CheckKeys(root, "", {"seed", "endpoints", "models", "hardware", "failure_injection"}));
   Profile profile;
   profile.origin = origin;
   if (const YAML::Node n = root["seed"]; n.IsDefined()) {
     JB_ASSIGN_OR_RETURN(int64_t seed, f.Int(n, "seed"));
     if (seed < 0) return f.Error(n, "seed", "must not be negative");
     profile.seed = static_cast<uint64_t>(seed);
+  }
+  if (const YAML::Node n = root["endpoints"]; n.IsDefined()) {
+    JB_RETURN_IF_ERROR(ParseEndpoints(f, n, &profile));
   }
   JB_ASSIGN_OR_RETURN(const YAML::Node hw, f.Required(root, "hardware", "hardware"));
   JB_RETURN_IF_ERROR(f.CheckKeys(hw, "hardware", {"name", "idle_w", "busy_w"}));

@@ -2,6 +2,11 @@
 // the simulated hardware's power, and how often requests fail on purpose.
 //
 //   seed: 42                       seeds the answer oracle, jitter and failure injection
+//   endpoints: [chat, completions] the generation endpoints served (default both; a non-empty
+//                                  list without repeats). One left out answers 404
+//                                  NotFoundError: [chat] is a chat-only server (an API, a
+//                                  chat model), on which workers answer multiple_choice by the
+//                                  generative fallback. /v1/models lists the models either way.
 //   hardware: {name: sim-gpu, idle_w: 60, busy_w: 300}
 //   failure_injection:             fractions of requests; the five rates sum to at most 1
 //     rate_429: 0                  429 with Retry-After
@@ -100,6 +105,9 @@ struct Profile {
   // Where it came from, for logs: a path or "builtin:NAME".
   std::string origin;
   uint64_t seed = 0;
+  // Which generation endpoints answer (`endpoints`); the others answer 404.
+  bool serves_chat = true;
+  bool serves_completions = true;
   std::vector<ModelProfile> models;
   SimHardware hardware;
   FailureRates failures;

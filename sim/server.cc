@@ -77,14 +77,23 @@ void SimServer::RegisterRoutes() {
     engine_.timing_log().Clear();
     res.status = 204;
   });
-  http_->Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
-    Begin(&res);
-    HandleGenerate(engine_, /*chat=*/true, req, res);
-  });
-  http_->Post("/v1/completions", [this](const httplib::Request& req, httplib::Response& res) {
-    Begin(&res);
-    HandleGenerate(engine_, /*chat=*/false, req, res);
-  });
+  for (const bool chat : {true, false}) {
+    const char* path = chat ? "/v1/chat/completions" : "/v1/completions";
+    const bool served = chat ? engine_.profile().serves_chat : engine_.profile().serves_completions;
+    http_->Post(path, [this, chat, path, served](const httplib::Request& req,
+                                                 httplib::Response& res) {
+      if (!served) {
+        // OpenAI's answer to a path it does not serve; the worker's probe reads the 404 as "no
+        // log-likelihoods here" and uses the generative fallback.
+        return ReplyError(res, 404, "NotFoundError",
+                          absl::StrCat("Invalid URL (POST ", path,
+                                       "): this server's profile does not list it in endpoints"),
+                          "", engine_.profile().failures.retry_after_s);
+      }
+      Begin(&res);
+      HandleGenerate(engine_, chat, req, res);
+    });
+  }
   // httplib calls the logger after it has written a response, streamed ones included.
   http_->set_logger([this](const httplib::Request&, const httplib::Response& res) { End(&res); });
 }

@@ -7,6 +7,8 @@
 //                               (sim/metrics.h)
 //   POST /v1/chat/completions   non-streaming or streaming (server-sent events), logprobs
 //   POST /v1/completions        likewise, plus echo (sim/generate_handler.h, openai_reply.h)
+//                               Either answers 404 NotFoundError ("Invalid URL (POST ...)")
+//                               when the profile's `endpoints` leave it out (sim/profile.h).
 //   GET  /sim/requests          simulator only: the timing record of the last
 //                               timing_log_capacity requests, {"requests": [...]} oldest first
 //                               (sim/timing_log.h)

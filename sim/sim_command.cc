@@ -72,13 +72,15 @@ int RunSimCommand(const SimOptions& options) {
   const Profile& profile = (*server)->profile();
   std::vector<std::string> models;
   for (const ModelProfile& m : profile.models) models.push_back(m.name);
+  const char* only = profile.serves_completions ? (profile.serves_chat ? "" : ", completions only")
+                                                : ", chat only";
   const std::string banner =
       absl::StrCat(SimVersion(),
                    ": THIS IS A SIMULATOR. Its latencies, answers and energy are simulated, "
                    "not measured. Serving ",
                    absl::StrJoin(models, ", "), " on simulated hardware ", profile.hardware.name,
-                   " (profile ", profile.origin, ", ", (*server)->oracle().size(),
-                   " known prompts) at http://", options.host, ":", *port, "/v1");
+                   " (profile ", profile.origin, ", ", (*server)->oracle().size(), " known prompts",
+                   only, ") at http://", options.host, ":", *port, "/v1");
   std::cout << banner << std::endl;
   JB_LOG(info, "{}", banner);
   while (!Shutdown::WaitFor(absl::Seconds(1))) {

@@ -5,6 +5,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sim/oracle_replies.h"
+#include "tasks/metrics.h"
 #include "tasks/prompt.h"
 #include "tasks/scoring.h"
 #include "tests/sim/sim_testing.h"
@@ -27,33 +29,72 @@ Profile OneModel(double default_skill, std::map<std::string, double> skill = {},
 struct Tally {
   int samples = 0;
   int oracle_correct = 0;  // answers the oracle drew correct
-  int scored = 0;          // sum of primary scores under the task's own scoring
+  int scored = 0;          // answers correct by the task's own rules (ScoresCorrect)
 };
+
+// Whether `text` answers `sample` correctly by the task's own rules: multiple_choice, it names
+// the gold choice; code tasks (no sandbox here), it is the canonical solution; otherwise its
+// primary score reaches the metric's maximum.
+bool ScoresCorrect(const tasks::Suite& suite, const joulebench::v1::Sample& sample,
+                   const std::string& text) {
+  const joulebench::v1::TaskDefinition& task = suite.task;
+  if (task.output_type() == joulebench::v1::OUTPUT_TYPE_MULTIPLE_CHOICE) {
+    absl::StatusOr<std::vector<std::string>> choices = tasks::RenderChoices(task, sample);
+    absl::StatusOr<uint32_t> gold = tasks::RenderGoldIndex(task, sample);
+    EXPECT_TRUE(choices.ok() && gold.ok());
+    return choices.ok() && gold.ok() && tasks::ParseChosenOption(*choices, text) == *gold;
+  }
+  if (tasks::TaskRunsCode(task)) {
+    absl::StatusOr<std::string> solution =
+        tasks::RenderTemplate(task.canonical_solution(), sample.doc_json());
+    EXPECT_TRUE(solution.ok());
+    if (text != kFailingCodeBody) {
+      EXPECT_EQ(text, solution.value_or(""));
+    }
+    return solution.ok() && text == *solution;
+  }
+  absl::StatusOr<std::vector<std::string>> targets = tasks::RenderTargets(task, sample);
+  EXPECT_TRUE(targets.ok());
+  if (!targets.ok()) return false;
+  absl::StatusOr<std::vector<tasks::Score>> scores =
+      tasks::ScoreGenerations(task, sample, *targets, {text}, tasks::ScoringContext{});
+  EXPECT_TRUE(scores.ok()) << scores.status();
+  return scores.ok() && (*scores)[0].score >= tasks::MetricMaximum(task.metrics(0)) - 1e-9;
+}
 
 Tally Evaluate(const Oracle& oracle, const std::string& model, const tasks::Suite& suite) {
   Tally t;
   for (const auto& sample : suite.samples) {
     absl::StatusOr<std::string> prompt = tasks::BuildPrompt(suite.task, sample);
-    absl::StatusOr<std::string> target = tasks::RenderTarget(suite.task, sample);
-    EXPECT_TRUE(prompt.ok() && target.ok());
+    EXPECT_TRUE(prompt.ok());
     const OracleAnswer answer = oracle.Answer(model, *prompt);
     EXPECT_TRUE(answer.known);
     EXPECT_EQ(answer.task, suite.task.name());
     EXPECT_EQ(answer.sample_index, sample.index());
-    absl::StatusOr<tasks::Score> score = tasks::ScoreGeneration(suite.task, *target, answer.text);
-    EXPECT_TRUE(score.ok());
-    EXPECT_EQ(score->score, answer.correct ? 1 : 0) << answer.text << " vs " << *target;
+    const bool correct = ScoresCorrect(suite, sample, answer.text);
+    EXPECT_EQ(correct, answer.correct) << suite.task.name() << ": " << answer.text;
     ++t.samples;
     t.oracle_correct += answer.correct;
-    t.scored += static_cast<int>(score->score);
+    t.scored += correct;
   }
   return t;
+}
+
+// Prompts the oracle indexes for the built-in suites: one per sample, and one more (the
+// fallback prompt) per multiple_choice sample.
+size_t BuiltinPrompts() {
+  size_t n = 0;
+  for (const tasks::Suite& suite : tasks::BuiltinSuites()) {
+    const bool mc = suite.task.output_type() == joulebench::v1::OUTPUT_TYPE_MULTIPLE_CHOICE;
+    n += suite.samples.size() * (mc ? 2 : 1);
+  }
+  return n;
 }
 
 TEST(OracleTest, SkillOneIsAlwaysRightAndZeroAlwaysWrongUnderTheTasksOwnScoring) {
   const Oracle perfect(OneModel(1.0), {});
   const Oracle hopeless(OneModel(0.0), {});
-  EXPECT_EQ(perfect.size(), 80u);
+  EXPECT_EQ(perfect.size(), BuiltinPrompts());
   for (const tasks::Suite& suite : tasks::BuiltinSuites()) {
     const Tally good = Evaluate(perfect, "m", suite);
     EXPECT_EQ(good.scored, good.samples) << suite.task.name();
@@ -150,7 +191,7 @@ TEST(OracleTest, IndexesExtraSuitesWithTheirOwnScoring) {
                                               "\"Paris\"}\n"}}));
   const Oracle perfect(OneModel(1.0), {capitals});
   const Oracle hopeless(OneModel(0.0), {capitals});
-  EXPECT_EQ(perfect.size(), 81u);
+  EXPECT_EQ(perfect.size(), BuiltinPrompts() + 1);
   EXPECT_EQ(perfect.Answer("m", "Capital of France?").text, "Paris");
   EXPECT_EQ(hopeless.Answer("m", "Capital of France?").text, "I am not sure.");
   EXPECT_EQ(perfect.Answer("m", "Capital of France?").task, "capitals");
@@ -198,7 +239,7 @@ ChoiceScores ScoreChoices(const Oracle& oracle, const std::string& model, const 
 TEST(OracleLoglikelihoodTest, AClientPicksExactlyTheDrawnChoices) {
   const tasks::Suite suite = testing::McSuiteInTempDir(40);
   const Oracle oracle(OneModel(0.6, {}, /*seed=*/9), {suite});
-  EXPECT_EQ(oracle.choice_prompts(), 160u);
+  EXPECT_EQ(oracle.choice_prompts(), Oracle(OneModel(0.6), {}).choice_prompts() + 160);
   int correct = 0;
   int predicted = 0;
   for (const auto& sample : suite.samples) {

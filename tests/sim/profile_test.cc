@@ -88,6 +88,31 @@ models: [{name: m, jitter: 0.2}]
   EXPECT_EQ(p.failures.Total(), 0);
 }
 
+TEST(ProfileTest, EndpointsDefaultToBothAndMayBeLimited) {
+  const std::string rest = "hardware: {idle_w: 1, busy_w: 2}\nmodels: [{name: m}]\n";
+  ASSERT_OK_AND_ASSIGN(Profile both, ParseProfile("p.yaml", rest));
+  EXPECT_TRUE(both.serves_chat);
+  EXPECT_TRUE(both.serves_completions);
+  ASSERT_OK_AND_ASSIGN(Profile chat, ParseProfile("p.yaml", "endpoints: [chat]\n" + rest));
+  EXPECT_TRUE(chat.serves_chat);
+  EXPECT_FALSE(chat.serves_completions);
+  ASSERT_OK_AND_ASSIGN(Profile completions,
+                       ParseProfile("p.yaml", "endpoints: [completions]\n" + rest));
+  EXPECT_FALSE(completions.serves_chat);
+  EXPECT_TRUE(completions.serves_completions);
+  const std::pair<std::string, std::string> errors[] = {
+      {"endpoints: []\n", "p.yaml:1: endpoints: expected a non-empty list"},
+      {"endpoints: chat\n", "p.yaml:1: endpoints: expected a non-empty list"},
+      {"endpoints: [chat, chat]\n", "endpoints[1]: 'chat' is listed twice"},
+      {"endpoints: [chat, embeddings]\n", "endpoints[1]: 'embeddings' is no endpoint"},
+  };
+  for (const auto& [yaml, expected] : errors) {
+    EXPECT_THAT(ParseProfile("p.yaml", yaml + rest),
+                StatusIs(absl::StatusCode::kInvalidArgument, expected))
+        << yaml;
+  }
+}
+
 TEST(ProfileTest, LoadFactorGrowsLinearlyToLoadSlowdownAtMaxNumSeqs) {
   ModelProfile m;
   m.max_num_seqs = 4;

@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tasks/prompt.h"
+#include "tasks/scoring.h"
 #include "tasks/suite.h"
 #include "tests/sim/sim_testing.h"
 #include "tests/testing/status_matchers.h"
@@ -282,6 +283,85 @@ models: [{name: m}]
   ASSERT_TRUE(metrics);
   EXPECT_EQ(Metric(metrics->body, "joulebench_sim_injected_failures_total{kind=\"503\"}"), 3);
   EXPECT_EQ(Metric(metrics->body, "joulebench_sim_injected_failures_total{kind=\"429\"}"), 0);
+}
+
+TEST(SimServerEndpointsTest, AChatOnlyProfileAnswers404OnCompletionsAndChatsTheFallback) {
+  const tasks::Suite suite = testing::McSuiteInTempDir(12);
+  int port = 0;
+  auto server = StartServer(R"yaml(seed: 4
+endpoints: [chat]
+hardware: {idle_w: 1, busy_w: 2}
+models: [{name: m, skill: {default: 0.5}}]
+)yaml",
+                            &port, {}, {suite});
+  httplib::Client client("127.0.0.1", port);
+  // The worker's probe: completions with echo and logprobs.
+  auto probe = client.Post("/v1/completions",
+                           R"({"model": "m", "prompt": "hi", "echo": true, "logprobs": 1,
+                               "max_tokens": 1})",
+                           "application/json");
+  ASSERT_TRUE(probe);
+  EXPECT_EQ(probe->status, 404);
+  const json error = json::parse(probe->body)["error"];
+  EXPECT_EQ(error["type"], "NotFoundError");
+  EXPECT_EQ(error["code"], 404);
+  EXPECT_EQ(error["param"], nullptr);
+  EXPECT_THAT(error["message"].get<std::string>(), HasSubstr("Invalid URL (POST /v1/completions)"));
+  // Nothing reached the engine: no timing record.
+  auto records = client.Get("/sim/requests");
+  ASSERT_TRUE(records);
+  EXPECT_TRUE(json::parse(records->body)["requests"].empty());
+
+  auto models = client.Get("/v1/models");
+  ASSERT_TRUE(models);
+  EXPECT_EQ(json::parse(models->body)["data"][0]["id"], "m");
+
+  // The generative fallback over chat names the gold choice exactly when the draw says so.
+  int correct = 0;
+  for (const auto& sample : suite.samples) {
+    ASSERT_OK_AND_ASSIGN(std::string context, tasks::BuildPrompt(suite.task, sample));
+    ASSERT_OK_AND_ASSIGN(std::vector<std::string> choices,
+                         tasks::RenderChoices(suite.task, sample));
+    const json body = {
+        {"model", "m"},
+        {"messages", {{{"role", "user"}, {"content", tasks::FallbackPrompt(context, choices)}}}},
+        {"temperature", 0},
+        {"seed", 1234}};
+    auto res = client.Post("/v1/chat/completions", body.dump(), "application/json");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    const std::string reply = json::parse(res->body)["choices"][0]["message"]["content"];
+    const bool drawn = Oracle::Draw(4, "m", context) < 0.5;
+    EXPECT_EQ(tasks::ParseChosenOption(choices, reply) == sample.index() % 4, drawn) << reply;
+    correct += drawn;
+  }
+  EXPECT_GT(correct, 0);
+  EXPECT_LT(correct, 12);
+}
+
+TEST(SimServerEndpointsTest, SampledRequestsAnswerPerSeed) {
+  int port = 0;
+  auto server = StartServer(R"yaml(seed: 6
+hardware: {idle_w: 1, busy_w: 2}
+models: [{name: m, skill: {default: 0.5}}]
+)yaml",
+                            &port);
+  httplib::Client client("127.0.0.1", port);
+  const std::string prompt = Prompt("arith-mini", 3);
+  for (int64_t seed = 0; seed < 6; ++seed) {
+    for (const double temperature : {0.0, 0.8}) {
+      const json body = {
+          {"model", "m"}, {"prompt", prompt}, {"temperature", temperature}, {"seed", seed}};
+      auto res = client.Post("/v1/completions", body.dump(), "application/json");
+      ASSERT_TRUE(res);
+      ASSERT_EQ(res->status, 200) << res->body;
+      const std::optional<int64_t> sampling_seed =
+          temperature > 0 ? std::optional<int64_t>(seed) : std::nullopt;
+      EXPECT_EQ(json::parse(res->body)["choices"][0]["text"],
+                server->oracle().Answer("m", prompt, sampling_seed).text)
+          << temperature << " " << seed;
+    }
+  }
 }
 
 TEST(SimServerLifecycleTest, StopFailsWaitingRequestsAndIsIdempotent) {
