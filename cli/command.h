@@ -18,5 +18,6 @@ void AddSimCommand(CLI::App& app, int* exit_code);
 void AddSubmitCommand(CLI::App& app, int* exit_code);
 void AddStatusCommands(CLI::App& app, int* exit_code);  // status, cancel, workers
 void AddDemoCommand(CLI::App& app, int* exit_code);
+void AddSuitesCommand(CLI::App& app, int* exit_code);  // suites list, show, validate
 
 }  // namespace jb::cli

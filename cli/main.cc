@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   jb::cli::AddSubmitCommand(app, &exit_code);
   jb::cli::AddStatusCommands(app, &exit_code);
   jb::cli::AddDemoCommand(app, &exit_code);
+  jb::cli::AddSuitesCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
