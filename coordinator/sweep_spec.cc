@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "yaml-cpp/yaml.h"
@@ -195,7 +196,8 @@ absl::Status ParseTop(const Errors& errors, const YAML::Node& root, SweepSpec* s
   if (!task_refs.ok()) return task_refs.status();
   for (size_t i = 0; i < task_refs->size(); ++i) {
     const std::string& ref = (*task_refs)[i];
-    bool is_path = ref.find('/') != std::string::npos || (!ref.empty() && ref[0] == '.');
+    bool is_path = ref.find('/') != std::string::npos || (!ref.empty() && ref[0] == '.') ||
+                   absl::EndsWith(ref, ".yaml") || absl::EndsWith(ref, ".yml");
     spec->tasks.push_back({ref, is_path, tasks[i].Mark().line + 1});
   }
   auto classes = StringList(errors, root["hardware_classes"], "hardware_classes");

@@ -39,7 +39,8 @@ struct ModelEntry {
   int line = 0;
 };
 
-// A task entry: a built-in suite name, or a path (contains '/' or starts with '.').
+// A task entry: a built-in suite name, or a path to a suite directory or task YAML file (it
+// contains '/', starts with '.', or ends in .yaml or .yml).
 struct TaskEntry {
   std::string ref;
   bool is_path = false;

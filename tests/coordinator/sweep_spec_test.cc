@@ -16,7 +16,7 @@ models:
     active_parameters: 1.3e10
     family: mix
   - small
-tasks: [sentiment-mini, ./local/suite]
+tasks: [sentiment-mini, ./local/suite, gsm8k.yaml]
 hardware_classes: [h100x1, cpu]
 repeats: 2
 sample_limit: 30
@@ -40,9 +40,10 @@ TEST(SweepSpecTest, ParsesEveryField) {
   EXPECT_FALSE(spec.models[1].declared);
   EXPECT_EQ(spec.models[1].spec.name(), "small");
   EXPECT_EQ(spec.models[1].line, 7);
-  ASSERT_EQ(spec.tasks.size(), 2u);
+  ASSERT_EQ(spec.tasks.size(), 3u);
   EXPECT_FALSE(spec.tasks[0].is_path);
   EXPECT_TRUE(spec.tasks[1].is_path);
+  EXPECT_TRUE(spec.tasks[2].is_path) << "a task YAML file is a path without a '/'";
   EXPECT_EQ(spec.hardware_classes, (std::vector<std::string>{"h100x1", "cpu"}));
   EXPECT_EQ(spec.repeats, 2u);
   EXPECT_EQ(spec.sample_limit, 30u);
