@@ -1305,6 +1305,7 @@ metric_list:
     higher_is_better: true
 '''
 
+# Women's and men's first names alternate, so a passage's pronouns follow its person's name.
 QA_FIRST = ["Margaret", "Tobias", "Elena", "Hugo", "Ines", "Piotr", "Adaeze", "Rowan", "Signe", "Callum", "Beatrix", "Anselm",
             "Maren", "Idris", "Linnea", "Cyrus", "Ottilie", "Ewan", "Delphine", "Jonas", "Halima", "Lorcan", "Vera", "Matthias"]
 QA_LAST = ["Holloway", "Varga", "Okafor", "Lindqvist", "Marchetti", "Brennan", "Castellanos", "Drummond", "Fairweather", "Kowalczyk",
@@ -1409,7 +1410,7 @@ def _qa_town(rng, names):
 
 def _qa_person(rng, names):
     name = names.person()
-    she, her = pick(rng, [("she", "her"), ("he", "his")])
+    she, her = ("she", "her") if QA_FIRST.index(name.split()[0]) % 2 == 0 else ("he", "his")
     by = rng.randint(1820, 1930)
     dy = by + rng.randint(55, 92)
     prof = pick(rng, ["botanist", "civil engineer", "composer", "astronomer", "chemist", "cartographer", "architect"])
@@ -1443,7 +1444,7 @@ def _qa_person(rng, names):
     s_award = f"In {ayear} {she} received the {award}."
     s_marr = f"{cap(she)} married {spouse}, a schoolteacher, in {myear}."
     facts = [
-        (f"{name} ({by}–{dy}) was a {prof} born in {birthplace}.",
+        (f"{name} ({by}–{dy}) was {'an' if prof[0] in 'aeiou' else 'a'} {prof} born in {birthplace}.",
          [(f"Where was {name} born?", [birthplace]), (f"What was {name}'s profession?", [prof]),
           (f"In what year was {name} born?", [str(by)])]),
         (s_edu, [(f"Where did {name} study?", [uni, uni.replace("the ", "", 1)] if uni.startswith("the ") else [uni]),
