@@ -1,5 +1,7 @@
 #include "tasks/scoring.h"
 
+#include <unistd.h>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tasks/metrics/bleu.h"
@@ -163,6 +165,31 @@ TEST(ScoreGenerationsTest, PassAtKRunsTheProgramInTheSandbox) {
   EXPECT_EQ(scores[0].extracted, "def add(a, b):\n    return a + b\n");
   EXPECT_EQ(scores[0].metrics.at("create_test/pass_at_k"), 1);
   EXPECT_EQ(scores[1].metrics.at("create_test/pass_at_k"), 0);
+}
+
+// Hostile answers are scored as failed, within the task's timeout, and scoring goes on
+// (tests/tasks/sandbox/sandbox_test.cc shows each is contained).
+TEST(ScoreGenerationsTest, HostileProgramsScoreZeroAndScoringGoesOn) {
+  absl::StatusOr<std::unique_ptr<CodeSandbox>> sandbox = CodeSandbox::Create(SandboxOptions());
+  if (!sandbox.ok()) GTEST_SKIP() << "no sandbox here: " << sandbox.status();
+  TaskDefinition task = Plain({"pass_at_k"});
+  task.set_code_timeout_s(1);
+  const std::vector<std::string> answers = {
+      "def add(a, b):\n    while True:\n        pass\n",
+      "import os\nwhile True:\n    os.fork()\n",
+      "x = bytearray(10 * 1024 ** 3)\n",
+      "import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=0.5)\n",
+      "open('/tmp/jb-scoring-escape', 'w').write('x')\n",
+      "def add(a, b):\n    return a + b\n"};
+  ASSERT_OK_AND_ASSIGN(std::vector<Score> scores,
+                       ScoreGenerations(task, Doc(), {"assert add(2, 3) == 5"}, answers,
+                                        ScoringContext{sandbox->get()}));
+  ASSERT_EQ(scores.size(), answers.size());
+  for (size_t i = 0; i + 1 < answers.size(); ++i) {
+    EXPECT_EQ(scores[i].score, 0) << answers[i];
+  }
+  EXPECT_EQ(scores.back().score, 1);
+  EXPECT_NE(access("/tmp/jb-scoring-escape", F_OK), 0);
 }
 
 TaskDefinition ChoiceTask(std::vector<std::string> metrics) {
