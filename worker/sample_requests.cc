@@ -221,8 +221,13 @@ ShardRequests PlanShardRequests(const v1::Shard& shard, const TaskEvaluator& eva
             plan.requests.push_back(LoglikelihoodRequest(base, continuation));
           }
         } else {
-          // The generative fallback answers greedily, as log-likelihood scoring would.
-          if (multiple_choice) base.temperature = 0;
+          // The generative fallback answers greedily, as log-likelihood scoring would, over
+          // chat whatever the task's endpoint: it is what servers without completions logprobs
+          // (chat-only APIs, 404 on /v1/completions) have, and its prompt is an instruction.
+          if (multiple_choice) {
+            base.temperature = 0;
+            base.endpoint = v1::ENDPOINT_CHAT;
+          }
           plan.requests.push_back(std::move(base));
         }
       }

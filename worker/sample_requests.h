@@ -11,8 +11,9 @@
 //                     (lm-eval's local-completions loglikelihood); each continuation's
 //                     log-likelihood (ContinuationLoglikelihood) goes to ScoreMultipleChoice.
 //                     ChoiceMethod::kGenerativeFallback, for servers without completions
-//                     logprobs: one greedy generation of the evaluator's FallbackPrompt, whose
-//                     named choice (ParseChosenOption) is scored instead. Repeats do not apply
+//                     logprobs: one greedy generation of the evaluator's FallbackPrompt over
+//                     chat (whatever the task's endpoint), whose named choice
+//                     (ParseChosenOption) is scored instead. Repeats do not apply
 //                     (one per sample). Rows say which in answer_method.
 // A sample whose prompt, targets or choices cannot be built gets no request and an error row.
 // Thread-safety: free functions over values; the evaluator must be thread-safe.

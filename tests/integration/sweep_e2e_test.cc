@@ -1,21 +1,17 @@
-// The thin slice end to end, as real processes: a private PostgreSQL, one simulator, a
-// coordinator and two workers (LocalStack), and `joulebench submit --wait` as a user runs it.
+// The thin slice end to end, as real processes (sweep_e2e_fixture.h: a private PostgreSQL,
+// simulators, a coordinator and workers), and `joulebench submit --wait` as a user runs it.
 // Asserts that every planned sample landed exactly once with a score, that every shard has a
 // measurement, and that the accuracy is exactly what the simulator's oracle decided.
-#include <sys/stat.h>
-
-#include <filesystem>
-#include <fstream>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "cli/local_stack.h"
 #include "gtest/gtest.h"
 #include "pqxx/pqxx"
 #include "sim/oracle.h"
 #include "sim/profile.h"
 #include "tasks/prompt.h"
 #include "tasks/suite.h"
+#include "tests/integration/sweep_e2e_fixture.h"
 #include "tests/testing/status_matchers.h"
 
 namespace jb {
@@ -32,76 +28,6 @@ concurrency: 3
 idle_baseline_s: 0.2
 generation: {temperature: 0, seed: 7}
 )yaml";
-
-class SweepEndToEndTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    char tmpl[] = "/tmp/jb-e2e-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    // As root, PostgreSQL runs as the postgres user, which must be able to enter this directory.
-    chmod(dir_.c_str(), 0755);
-    WriteMultipleChoiceSuite(dir_ + "/mc-colours");
-    cli::LocalStackOptions options;
-    options.binary = JB_BINARY;
-    options.state_dir = dir_ + "/state";
-    options.sims = {{.profile = "",
-                     .hardware_class = "sim",
-                     .workers = 2,
-                     .suite_dirs = {dir_ + "/mc-colours"}}};
-    auto stack = cli::LocalStack::Start(options);
-    ASSERT_TRUE(stack.ok()) << stack.status();
-    stack_ = stack->release();
-  }
-
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-    std::filesystem::remove_all(dir_);
-  }
-
-  // Runs `joulebench ARGS...` and returns its exit code; output in *output.
-  static int Joulebench(std::vector<std::string> args, std::string* output) {
-    args.insert(args.begin(), JB_BINARY);
-    auto code = RunCommand({.argv = args}, output, absl::Minutes(5));
-    EXPECT_TRUE(code.ok()) << code.status();
-    return code.ok() ? *code : -1;
-  }
-
-  // A multiple_choice suite of 12 questions with four choices each, some of several words.
-  static void WriteMultipleChoiceSuite(const std::string& dir) {
-    std::filesystem::create_directories(dir);
-    std::ofstream(dir + "/task.yaml") << "task: mc-colours\nfamily: mcqa\n"
-                                         "doc_to_text: \"Question: {{q}}\\nAnswer:\"\n"
-                                         "doc_to_target: label\ndoc_to_choice: choices\n"
-                                         "output_type: multiple_choice\n";
-    const char* colours[] = {"red", "dark blue", "green", "a pale yellow"};
-    std::ofstream out(dir + "/samples.jsonl");
-    for (int i = 0; i < 12; ++i) {
-      out << absl::StrCat("{\"q\": \"What colour is item ", i, "?\", \"choices\": [\"",
-                          colours[i % 4], "\", \"", colours[(i + 1) % 4], "\", \"",
-                          colours[(i + 2) % 4], "\", \"", colours[(i + 3) % 4],
-                          "\"], \"label\": ", i % 4, "}\n");
-    }
-  }
-
-  static std::string WriteFile(const std::string& name, const std::string& contents) {
-    std::string path = dir_ + "/" + name;
-    std::ofstream(path) << contents;
-    return path;
-  }
-
-  static int64_t Count(const std::string& sql) {
-    pqxx::connection c(stack_->db_url());
-    pqxx::work tx(c);
-    return tx.exec1(sql)[0].as<int64_t>();
-  }
-
-  static std::string dir_;
-  static cli::LocalStack* stack_;
-};
-
-std::string SweepEndToEndTest::dir_;
-cli::LocalStack* SweepEndToEndTest::stack_ = nullptr;
 
 TEST_F(SweepEndToEndTest, EverySampleLandsExactlyOnceWithScoreAndEveryShardIsMeasured) {
   ASSERT_NE(stack_, nullptr);
@@ -121,26 +47,41 @@ TEST_F(SweepEndToEndTest, EverySampleLandsExactlyOnceWithScoreAndEveryShardIsMea
   const int64_t shards_per_model =
       static_cast<int64_t>((sentiment.samples.size() + 6) / 7 + (arith.samples.size() + 6) / 7);
 
-  EXPECT_EQ(Count("SELECT count(*) FROM shards"), 2 * shards_per_model);
-  EXPECT_EQ(Count("SELECT count(*) FROM shards WHERE state = 'succeeded'"), 2 * shards_per_model);
-  EXPECT_EQ(Count("SELECT count(*) FROM sample_results"), 2 * n);
+  // Every query below reads this sweep's rows only, so other tests' sweeps do not count.
+  const int64_t id = SweepId("e2e");
+  const std::string shards = absl::StrCat("(SELECT * FROM shards WHERE sweep_id = ", id, ")");
+  const std::string results = absl::StrCat(
+      "(SELECT r.* FROM sample_results r JOIN shards s ON s.id = r.shard_id WHERE s.sweep_id = ",
+      id, ")");
+  const std::string measurements = absl::StrCat(
+      "(SELECT m.* FROM shard_measurements m JOIN shards s ON s.id = m.shard_id "
+      "WHERE s.sweep_id = ",
+      id, ")");
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM ", shards, " s")), 2 * shards_per_model);
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM ", shards, " s WHERE state = 'succeeded'")),
+            2 * shards_per_model);
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM ", results, " r")), 2 * n);
   // Exactly once per (model, sample): no sample is missing and none is counted twice.
-  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT s.model, s.task, r.sample_index FROM "
-                  "sample_results r JOIN shards s ON s.id = r.shard_id GROUP BY 1, 2, 3 "
-                  "HAVING count(*) = 1) x"),
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM (SELECT s.model, s.task, r.sample_index FROM ",
+                               results,
+                               " r JOIN shards s ON s.id = r.shard_id GROUP BY 1, 2, 3 "
+                               "HAVING count(*) = 1) x")),
             2 * n);
   // Each shard's results cover exactly its range.
-  EXPECT_EQ(Count("SELECT count(*) FROM shards s WHERE (SELECT count(*) FROM sample_results r "
-                  "WHERE r.shard_id = s.id AND r.sample_index >= s.sample_begin AND "
-                  "r.sample_index < s.sample_end) <> s.sample_end - s.sample_begin"),
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM ", shards,
+                               " s WHERE (SELECT count(*) FROM sample_results r "
+                               "WHERE r.shard_id = s.id AND r.sample_index >= s.sample_begin AND "
+                               "r.sample_index < s.sample_end) <> s.sample_end - s.sample_begin")),
             0);
-  EXPECT_EQ(Count("SELECT count(*) FROM sample_results WHERE error <> ''"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM sample_results WHERE score NOT IN (0, 1)"), 0);
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM ", results, " r WHERE error <> ''")), 0);
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM ", results, " r WHERE score NOT IN (0, 1)")),
+            0);
   // Every shard has its measurement, read from the simulator's counter and labelled simulated.
   // Both workers share one simulator here, so windows overlap: only presence is asserted.
-  EXPECT_EQ(Count("SELECT count(*) FROM shard_measurements"), 2 * shards_per_model);
-  EXPECT_EQ(Count("SELECT count(*) FROM shard_measurements WHERE method = 'prometheus-counter' "
-                  "AND simulated AND total_energy_j > 0"),
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM ", measurements, " m")), 2 * shards_per_model);
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM ", measurements,
+                               " m WHERE method = 'prometheus-counter' AND simulated AND "
+                               "total_energy_j > 0")),
             2 * shards_per_model);
 
   // Accuracy is exactly the oracle's: the simulator answers deterministically per prompt.
@@ -155,16 +96,17 @@ TEST_F(SweepEndToEndTest, EverySampleLandsExactlyOnceWithScoreAndEveryShardIsMea
         ASSERT_TRUE(answer.known) << suite.task.name() << " sample " << sample.index();
         expected += answer.correct ? 1 : 0;
       }
-      EXPECT_EQ(Count(absl::StrCat("SELECT COALESCE(sum(score), 0)::bigint FROM sample_results r "
-                                   "JOIN shards s ON s.id = r.shard_id WHERE s.model = '",
-                                   model, "' AND s.task = '", suite.task.name(), "'")),
+      EXPECT_EQ(Count(absl::StrCat("SELECT COALESCE(sum(score), 0)::bigint FROM ", results,
+                                   " r JOIN shards s ON s.id = r.shard_id WHERE s.model = '", model,
+                                   "' AND s.task = '", suite.task.name(), "'")),
                 expected)
           << model << " on " << suite.task.name();
     }
   }
   // Every prompt the workers sent was one the simulator knows: none got its generic reply.
-  EXPECT_EQ(Count("SELECT count(*) FROM sample_results WHERE prediction LIKE "
-                  "'This is a simulated reply from joulebench-sim%'"),
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM ", results,
+                               " r WHERE prediction LIKE "
+                               "'This is a simulated reply from joulebench-sim%'")),
             0);
 }
 

@@ -306,6 +306,8 @@ TEST_F(ShardRunnerTest, MultipleChoiceGenerativeFallbackAsksOnceAndScoresTheName
   v1::Shard shard = MakeShard(2, 2);
   shard.mutable_task()->set_output_type(v1::OUTPUT_TYPE_MULTIPLE_CHOICE);
   shard.mutable_generation()->set_temperature(0.7);
+  // A completions task still asks over chat: the server has no completions logprobs.
+  shard.mutable_generation()->set_endpoint(v1::ENDPOINT_COMPLETIONS);
   // Sample 100 names the gold choice A, sample 101 names C.
   inference_.on_complete = [](const InferenceRequest& r) -> absl::StatusOr<InferenceResult> {
     return FakeInferenceClient::Answer(absl::StrContains(r.prompt, "doc0") ? "It is A." : "C");
