@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "common/sha256.h"
+#include "common/utf8.h"
 #include "sim/generation.h"
 #include "sim/oracle_replies.h"
 #include "tasks/prompt.h"
@@ -53,13 +54,6 @@ std::array<uint64_t, 2> SampledHash(uint64_t seed, int64_t sampling_seed, const 
 }
 
 double ToUnit(uint64_t v) { return static_cast<double>(v >> 11) * 0x1.0p-53; }
-
-// Unicode code points in UTF-8 `text` (bytes that do not continue a sequence).
-size_t CodePoints(const std::string& text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 }  // namespace
 
@@ -194,7 +188,7 @@ std::vector<PromptTokenScore> Oracle::ScorePrompt(const std::string& model,
       score.logprob = kWinnerLogprob / static_cast<double>(tokens.size());
     } else {
       score.logprob = (kLoserLogprob + kLoserStepLogprob * loser) *
-                      static_cast<double>(CodePoints(score.piece));
+                      static_cast<double>(Utf8CodePoints(score.piece));
       score.greedy = false;
     }
     if (i == 0) score.logprob.reset();

@@ -17,8 +17,8 @@ using joulebench::v1::TaskDefinition;
 // The successful rows of one sample.
 using SampleRows = std::vector<const ScoredRow*>;
 
-// Per-sample values of one metric, with the statistic that turns (counts per sample) into the
-// task value; `proportion` when Wilson applies.
+// Per-sample values of one mean metric; `proportion` while every sample has one row valued 0 or
+// 1, which is when Wilson applies.
 struct Series {
   std::vector<double> values;
   bool proportion = true;

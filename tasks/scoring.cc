@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "common/utf8.h"
 #include "nlohmann/json.hpp"
 #include "tasks/filters.h"
 #include "tasks/metrics.h"
@@ -22,13 +23,6 @@ constexpr char kNoFilter[] = "none";
 
 bool IsMultipleChoice(const TaskDefinition& task) {
   return task.output_type() == joulebench::v1::OUTPUT_TYPE_MULTIPLE_CHOICE;
-}
-
-// Code points of UTF-8 text (Python's len() of the str).
-size_t CodePoints(const std::string& text) {
-  size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
 }
 
 // Index of the largest value; the first one on ties (numpy.argmax).
@@ -158,7 +152,7 @@ absl::StatusOr<Score> ScoreMultipleChoice(const TaskDefinition& task,
     for (size_t i = 0; i < n; ++i) {
       // lm-eval divides by len(choice); an empty choice counts as one character.
       const double length =
-          static_cast<double>(std::max<size_t>(1, CodePoints(evidence.choices[i])));
+          static_cast<double>(std::max<size_t>(1, Utf8CodePoints(evidence.choices[i])));
       normalised[i] = evidence.loglikelihoods[i] / length;
     }
     chosen_norm = ArgMax(normalised);

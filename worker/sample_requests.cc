@@ -126,7 +126,6 @@ void ScoreChoice(const v1::Shard& shard, const tasks::ChoiceEvidence& evidence,
     row.set_error(absl::StrCat("scoring: ", score.status().message()));
     return;
   }
-  row.set_prediction(score->extracted);
   SetScore(*score, row);
 }
 
@@ -197,6 +196,8 @@ v1::SampleResult FinishMultipleChoice(const v1::Shard& shard, const ShardRequest
   row.set_finish_reason("length");
   timing.set_e2e_s(e2e_s);
   ScoreChoice(shard, evidence, evaluator, row);
+  // The prediction of a log-likelihood row is the choice it found likeliest.
+  row.set_prediction(row.extracted());
   return row;
 }
 
@@ -259,10 +260,8 @@ v1::SampleResult FinishSample(const v1::Shard& shard, const ShardRequests& plan,
   evidence.choices = work.choices;
   evidence.gold = work.gold;
   evidence.named_choice = evaluator.ParseChosenOption(work.choices, row.prediction());
-  const std::string reply = row.prediction();
+  // The prediction keeps what the model said; extracted holds the choice it named.
   ScoreChoice(shard, evidence, evaluator, row);
-  // Keep what the model said; extracted holds the choice it named.
-  row.set_prediction(reply);
   return row;
 }
 

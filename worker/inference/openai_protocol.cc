@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "common/utf8.h"
 #include "nlohmann/json.hpp"
 
 namespace jb::worker {
@@ -130,12 +131,9 @@ absl::StatusOr<CompletionLogprobs> ParseCompletionLogprobs(const ordered_json& l
   return out;
 }
 
-// The length of UTF-8 text in code points, which is what Python's len() and vLLM's
-// text_offset count: every byte except continuation bytes (10xxxxxx) starts one.
+// vLLM's text_offset counts code points.
 uint32_t CodePoints(absl::string_view text) {
-  uint32_t count = 0;
-  for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return count;
+  return static_cast<uint32_t>(Utf8CodePoints(std::string_view(text.data(), text.size())));
 }
 
 }  // namespace
