@@ -20,10 +20,14 @@ constexpr Entry kMethods[] = {
     {v1::ENERGY_METHOD_RAPL, "rapl", 2},
     {v1::ENERGY_METHOD_PROMETHEUS_COUNTER, "prometheus-counter", 3},
     {v1::ENERGY_METHOD_NVML_POWER_INTEGRATED, "nvml-power-integrated", 4},
-    {v1::ENERGY_METHOD_ESTIMATE_TDP, "estimate-tdp", 5},
-    {v1::ENERGY_METHOD_ESTIMATE_PARAMS, "estimate-params", 6},
-    {v1::ENERGY_METHOD_NONE, "none", 7},
+    {v1::ENERGY_METHOD_PROMETHEUS_POWER_INTEGRATED, "prometheus-power-integrated", 5},
+    {v1::ENERGY_METHOD_ESTIMATE_TDP, "estimate-tdp", 6},
+    {v1::ENERGY_METHOD_ESTIMATE_RAM, "estimate-ram", 7},
+    {v1::ENERGY_METHOD_ESTIMATE_PARAMS, "estimate-params", 8},
+    {v1::ENERGY_METHOD_NONE, "none", 9},
 };
+
+constexpr int kNoneRank = 9;
 
 }  // namespace
 
@@ -40,19 +44,20 @@ absl::StatusOr<v1::EnergyMethod> EnergyMethodFromName(const std::string& name) {
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown energy method '", name,
-      "'; expected nvml-energy-counter, nvml-power-integrated, rapl, prometheus-counter, "
-      "estimate-tdp, estimate-params or none"));
+      "'; expected nvml-energy-counter, rapl, prometheus-counter, nvml-power-integrated, "
+      "prometheus-power-integrated, estimate-tdp, estimate-ram, estimate-params or none"));
 }
 
 bool IsEstimate(v1::EnergyMethod method) {
-  return method == v1::ENERGY_METHOD_ESTIMATE_TDP || method == v1::ENERGY_METHOD_ESTIMATE_PARAMS;
+  return method == v1::ENERGY_METHOD_ESTIMATE_TDP || method == v1::ENERGY_METHOD_ESTIMATE_RAM ||
+         method == v1::ENERGY_METHOD_ESTIMATE_PARAMS;
 }
 
 int EnergyMethodRank(v1::EnergyMethod method) {
   for (const Entry& e : kMethods) {
     if (e.method == method) return e.rank;
   }
-  return 7;
+  return kNoneRank;
 }
 
 }  // namespace jb

@@ -1,6 +1,7 @@
 // Names of energy methods as stored in SQL and shown in reports (DESIGN.md section 6):
-// "nvml-energy-counter", "nvml-power-integrated", "rapl", "prometheus-counter", "estimate-tdp",
-// "estimate-params", "none". One mapping, used by the worker, storage and every report.
+// "nvml-energy-counter", "rapl", "prometheus-counter", "nvml-power-integrated",
+// "prometheus-power-integrated", "estimate-tdp", "estimate-ram", "estimate-params", "none".
+// One mapping, used by the worker, storage and every report.
 #pragma once
 
 #include <string>
@@ -15,7 +16,7 @@ std::string EnergyMethodName(joulebench::v1::EnergyMethod method);
 absl::StatusOr<joulebench::v1::EnergyMethod> EnergyMethodFromName(const std::string& name);
 // True for methods that estimate rather than read a counter.
 bool IsEstimate(joulebench::v1::EnergyMethod method);
-// Rank from strongest (1, a hardware energy counter) to weakest (7, none); a report cell shows
+// Rank from strongest (1, a hardware energy counter) to weakest (9, none); a report cell shows
 // its weakest method.
 int EnergyMethodRank(joulebench::v1::EnergyMethod method);
 

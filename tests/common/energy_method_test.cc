@@ -9,7 +9,7 @@ namespace {
 namespace v1 = joulebench::v1;
 
 TEST(EnergyMethodTest, NamesRoundTripForEveryMethod) {
-  for (int m = v1::ENERGY_METHOD_NVML_ENERGY_COUNTER; m <= v1::ENERGY_METHOD_NONE; ++m) {
+  for (int m = v1::ENERGY_METHOD_NVML_ENERGY_COUNTER; m <= v1::ENERGY_METHOD_ESTIMATE_RAM; ++m) {
     auto method = static_cast<v1::EnergyMethod>(m);
     ASSERT_OK_AND_ASSIGN(v1::EnergyMethod back, EnergyMethodFromName(EnergyMethodName(method)));
     EXPECT_EQ(back, method);
@@ -29,7 +29,12 @@ TEST(EnergyMethodTest, EstimatesRankBelowEveryCounter) {
             EnergyMethodRank(v1::ENERGY_METHOD_PROMETHEUS_COUNTER));
   EXPECT_LT(EnergyMethodRank(v1::ENERGY_METHOD_NVML_POWER_INTEGRATED),
             EnergyMethodRank(v1::ENERGY_METHOD_ESTIMATE_TDP));
-  EXPECT_EQ(EnergyMethodRank(v1::ENERGY_METHOD_NONE), 7);
+  EXPECT_TRUE(IsEstimate(v1::ENERGY_METHOD_ESTIMATE_RAM));
+  EXPECT_LT(EnergyMethodRank(v1::ENERGY_METHOD_PROMETHEUS_POWER_INTEGRATED),
+            EnergyMethodRank(v1::ENERGY_METHOD_ESTIMATE_TDP));
+  EXPECT_LT(EnergyMethodRank(v1::ENERGY_METHOD_ESTIMATE_PARAMS),
+            EnergyMethodRank(v1::ENERGY_METHOD_NONE));
+  EXPECT_EQ(EnergyMethodRank(v1::ENERGY_METHOD_NONE), 9);
 }
 
 }  // namespace
