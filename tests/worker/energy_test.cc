@@ -1,4 +1,5 @@
-// MeasureWindow, token-share apportioning, the Prometheus counter meter and the --energy spec.
+// MeasureWindow and token-share apportioning.
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -8,9 +9,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/worker/fakes.h"
-#include "worker/energy/energy_spec.h"
 #include "worker/energy/measure_window.h"
-#include "worker/energy/prometheus_meter.h"
 
 namespace jb::worker {
 namespace {
@@ -32,6 +31,13 @@ void Script(FakeEnergyMeter& meter, std::vector<std::vector<v1::EnergyReading>> 
   };
 }
 
+// No sampler thread: the meter is read at the window's marks only (deterministic with FakeClock).
+WindowOptions MarksOnly() {
+  WindowOptions options;
+  options.sampling_period = absl::ZeroDuration();
+  return options;
+}
+
 std::function<absl::Status()> Work(FakeClock& clock, absl::Duration d) {
   return [&clock, d] {
     clock.Advance(d);
@@ -47,7 +53,7 @@ TEST(MeasureWindowTest, IdleBaselineTotalAndAboveIdleEnergy) {
                  {FakeEnergyMeter::Reading(150)},
                  {FakeEnergyMeter::Reading(200)},
                  {FakeEnergyMeter::Reading(500)}});
-  WindowOptions options;
+  WindowOptions options = MarksOnly();
   options.idle_baseline = absl::Seconds(2);
   options.origin = clock.MonotonicNow();
   ASSERT_OK_AND_ASSIGN(v1::Measurement m,
@@ -77,7 +83,7 @@ TEST(MeasureWindowTest, AboveIdleEnergyIsFlooredAtZero) {
                  {FakeEnergyMeter::Reading(100)},
                  {FakeEnergyMeter::Reading(100)},
                  {FakeEnergyMeter::Reading(150)}});
-  WindowOptions options;
+  WindowOptions options = MarksOnly();
   options.idle_baseline = absl::Seconds(1);
   ASSERT_OK_AND_ASSIGN(v1::Measurement m,
                        MeasureWindow(meter, clock, options, Work(clock, absl::Seconds(1))));
@@ -90,7 +96,7 @@ TEST(MeasureWindowTest, NoIdleBaselineReadsOnlyStartAndEnd) {
   FakeEnergyMeter meter;
   Script(meter, {{FakeEnergyMeter::Reading(10)}, {FakeEnergyMeter::Reading(40)}});
   ASSERT_OK_AND_ASSIGN(v1::Measurement m,
-                       MeasureWindow(meter, clock, WindowOptions(), Work(clock, absl::Seconds(3))));
+                       MeasureWindow(meter, clock, MarksOnly(), Work(clock, absl::Seconds(3))));
   EXPECT_EQ(meter.reads.load(), 2);
   EXPECT_EQ(clock.TotalSlept(), absl::ZeroDuration());
   EXPECT_EQ(m.idle_power_w(), 0);
@@ -108,7 +114,7 @@ TEST(MeasureWindowTest, MethodIsTheWeakestAndEstimatedIfAnyReadingIs) {
   auto dram = [](double j) { return FakeEnergyMeter::Reading(j, "dram", v1::ENERGY_METHOD_RAPL); };
   Script(meter, {{gpu(0), cpu(0), dram(0)}, {gpu(100), cpu(20), dram(5)}});
   ASSERT_OK_AND_ASSIGN(v1::Measurement m,
-                       MeasureWindow(meter, clock, WindowOptions(), Work(clock, absl::Seconds(1))));
+                       MeasureWindow(meter, clock, MarksOnly(), Work(clock, absl::Seconds(1))));
   EXPECT_EQ(m.method(), v1::ENERGY_METHOD_ESTIMATE_TDP);
   EXPECT_TRUE(m.estimated());
   EXPECT_EQ(m.total_energy_j(), 125);
@@ -121,7 +127,7 @@ TEST(MeasureWindowTest, MethodIsTheWeakestAndEstimatedIfAnyReadingIs) {
 TEST(MeasureWindowTest, NullMeterGivesMethodNoneAndNoJoules) {
   FakeClock clock;
   NullMeter meter;
-  WindowOptions options;
+  WindowOptions options = MarksOnly();
   options.idle_baseline = absl::Seconds(1);
   ASSERT_OK_AND_ASSIGN(v1::Measurement m,
                        MeasureWindow(meter, clock, options, Work(clock, absl::Seconds(2))));
@@ -132,16 +138,98 @@ TEST(MeasureWindowTest, NullMeterGivesMethodNoneAndNoJoules) {
   EXPECT_FALSE(m.simulated());
 }
 
-TEST(MeasureWindowTest, CounterResetCountsTheEndValueAndFlagsTheSource) {
+TEST(MeasureWindowTest, CounterThatStillDecreasesCountsTheEndValueAsAReset) {
   FakeClock clock;
   FakeEnergyMeter meter;
   Script(meter, {{FakeEnergyMeter::Reading(1000)}, {FakeEnergyMeter::Reading(30)}});
   ASSERT_OK_AND_ASSIGN(v1::Measurement m,
-                       MeasureWindow(meter, clock, WindowOptions(), Work(clock, absl::Seconds(1))));
+                       MeasureWindow(meter, clock, MarksOnly(), Work(clock, absl::Seconds(1))));
   ASSERT_EQ(m.readings_size(), 1);
   EXPECT_EQ(m.readings(0).energy_j(), 30);
-  EXPECT_THAT(m.readings(0).source(), HasSubstr("counter reset"));
+  EXPECT_EQ(m.readings(0).counter_resets(), 1u);
   EXPECT_EQ(m.total_energy_j(), 30);
+}
+
+TEST(MeasureWindowTest, ResetsAbsorbedByTheMeterAreCountedWithinTheWindow) {
+  FakeClock clock;
+  FakeEnergyMeter meter;
+  v1::EnergyReading before = FakeEnergyMeter::Reading(100);
+  before.set_counter_resets(2);  // two resets before the window: not this window's
+  v1::EnergyReading after = FakeEnergyMeter::Reading(160);
+  after.set_counter_resets(3);
+  Script(meter, {{before}, {after}});
+  ASSERT_OK_AND_ASSIGN(v1::Measurement m,
+                       MeasureWindow(meter, clock, MarksOnly(), Work(clock, absl::Seconds(1))));
+  ASSERT_EQ(m.readings_size(), 1);
+  EXPECT_EQ(m.readings(0).energy_j(), 60);
+  EXPECT_EQ(m.readings(0).counter_resets(), 1u);
+}
+
+TEST(MeasureWindowTest, SharingSeenDuringTheWindowMakesItNotExclusive) {
+  FakeClock clock;
+  FakeEnergyMeter meter;
+  Script(meter, {{FakeEnergyMeter::Reading(0)}, {FakeEnergyMeter::Reading(10)}});
+  ASSERT_OK_AND_ASSIGN(v1::Measurement m, MeasureWindow(meter, clock, MarksOnly(), [&] {
+                         meter.SetSharing("GPU-a: 2 compute processes (pids 311, 912)");
+                         clock.Advance(absl::Seconds(1));
+                         return absl::OkStatus();
+                       }));
+  EXPECT_FALSE(m.exclusive());
+  EXPECT_EQ(m.shared_reason(), "GPU-a: 2 compute processes (pids 311, 912)");
+  EXPECT_EQ(m.total_energy_j(), 10);
+}
+
+TEST(MeasureWindowTest, MeterThatIsNeverExclusiveGivesItsReason) {
+  FakeClock clock;
+  FakeEnergyMeter meter;
+  meter.description.exclusive = false;
+  meter.description.shared_reason = "MIG-1 is a MIG instance on GPU-a";
+  Script(meter, {{FakeEnergyMeter::Reading(0)}, {FakeEnergyMeter::Reading(10)}});
+  ASSERT_OK_AND_ASSIGN(v1::Measurement m,
+                       MeasureWindow(meter, clock, MarksOnly(), Work(clock, absl::Seconds(1))));
+  EXPECT_FALSE(m.exclusive());
+  EXPECT_EQ(m.shared_reason(), "MIG-1 is a MIG instance on GPU-a");
+}
+
+TEST(MeasureWindowTest, SamplerThreadReadsAMeterThatNeedsSamplingAndCountsFailures) {
+  FakeClock clock;
+  FakeEnergyMeter meter;
+  meter.description.needs_sampling = true;
+  std::atomic<int> calls{0};
+  meter.on_read = [&]() -> absl::StatusOr<std::vector<v1::EnergyReading>> {
+    // Every third of the thread's first reads fails; the marks (the 1st read, and the last,
+    // after the 20th) never do.
+    const int n = ++calls;
+    if (n < 20 && n % 3 == 0) return absl::UnavailableError("sensor busy");
+    return std::vector<v1::EnergyReading>{FakeEnergyMeter::Reading(n)};
+  };
+  WindowOptions options;
+  options.sampling_period = absl::Milliseconds(5);
+  ASSERT_OK_AND_ASSIGN(v1::Measurement m, MeasureWindow(meter, clock, options, [&] {
+                         // Real time passes so the thread reads; bounded by the count.
+                         for (int i = 0; i < 400 && calls.load() < 20; ++i) {
+                           absl::SleepFor(absl::Milliseconds(5));
+                         }
+                         return absl::OkStatus();
+                       }));
+  const int reads = meter.reads.load();
+  EXPECT_GE(reads, 10);
+  EXPECT_EQ(m.sampling_period_ms(), 5);
+  // Reads 3, 6, ..., 18 failed, all of them the thread's.
+  EXPECT_EQ(m.failed_samples(), 6u);
+}
+
+TEST(MeasureWindowTest, NoSamplingPeriodWhenTheMeterDoesNotNeedIt) {
+  FakeClock clock;
+  FakeEnergyMeter meter;
+  Script(meter, {{FakeEnergyMeter::Reading(0)}, {FakeEnergyMeter::Reading(10)}});
+  WindowOptions options;
+  options.sampling_period = absl::Milliseconds(5);
+  ASSERT_OK_AND_ASSIGN(v1::Measurement m,
+                       MeasureWindow(meter, clock, options, Work(clock, absl::Seconds(1))));
+  EXPECT_EQ(meter.reads.load(), 2);
+  EXPECT_EQ(m.sampling_period_ms(), 0);
+  EXPECT_EQ(m.total_energy_j(), 10);
 }
 
 TEST(MeasureWindowTest, ReadingsMissingFromOneReadAreDropped) {
@@ -150,7 +238,7 @@ TEST(MeasureWindowTest, ReadingsMissingFromOneReadAreDropped) {
   Script(meter, {{FakeEnergyMeter::Reading(0, "gpu"), FakeEnergyMeter::Reading(0, "cpu")},
                  {FakeEnergyMeter::Reading(10, "gpu"), FakeEnergyMeter::Reading(7, "dram")}});
   ASSERT_OK_AND_ASSIGN(v1::Measurement m,
-                       MeasureWindow(meter, clock, WindowOptions(), Work(clock, absl::Seconds(1))));
+                       MeasureWindow(meter, clock, MarksOnly(), Work(clock, absl::Seconds(1))));
   ASSERT_EQ(m.readings_size(), 1);
   EXPECT_EQ(m.readings(0).domain(), "gpu");
   EXPECT_EQ(m.total_energy_j(), 10);
@@ -161,7 +249,7 @@ TEST(MeasureWindowTest, WorkErrorIsReturnedWithoutAnEndRead) {
   FakeEnergyMeter meter;
   Script(meter, {{FakeEnergyMeter::Reading(0)}});
   EXPECT_THAT(
-      MeasureWindow(meter, clock, WindowOptions(), [] { return absl::AbortedError("lease lost"); }),
+      MeasureWindow(meter, clock, MarksOnly(), [] { return absl::AbortedError("lease lost"); }),
       StatusIs(absl::StatusCode::kAborted, "lease lost"));
   EXPECT_EQ(meter.reads.load(), 1);
 }
@@ -173,7 +261,7 @@ TEST(MeasureWindowTest, ReadErrorIsReturnedAndWorkDoesNotRun) {
     return absl::UnavailableError("exporter down");
   };
   bool ran = false;
-  EXPECT_THAT(MeasureWindow(meter, clock, WindowOptions(),
+  EXPECT_THAT(MeasureWindow(meter, clock, MarksOnly(),
                             [&] {
                               ran = true;
                               return absl::OkStatus();
@@ -189,7 +277,7 @@ TEST(MeasureWindowTest, SimulatedAndExclusiveComeFromTheMeter) {
   meter.description.exclusive = false;
   Script(meter, {{FakeEnergyMeter::Reading(0)}, {FakeEnergyMeter::Reading(1)}});
   ASSERT_OK_AND_ASSIGN(v1::Measurement m,
-                       MeasureWindow(meter, clock, WindowOptions(), Work(clock, absl::Seconds(1))));
+                       MeasureWindow(meter, clock, MarksOnly(), Work(clock, absl::Seconds(1))));
   EXPECT_TRUE(m.simulated());
   EXPECT_FALSE(m.exclusive());
 }
@@ -222,105 +310,6 @@ TEST(ApportionEnergyTest, NoOutputTokensMeansNoEnergy) {
   ApportionEnergyByTokens(500, results);
   EXPECT_EQ(results[0].energy_j(), 0);
   EXPECT_EQ(results[1].energy_j(), 0);
-}
-
-TEST(PrometheusCounterMeterTest, SumsSeriesScaledToJoules) {
-  std::vector<std::string> urls;
-  PrometheusCounterOptions options =
-      CounterOptionsForMetric("http://dcgm:9400/metrics", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION");
-  PrometheusCounterMeter meter(options, [&](const std::string& url) -> absl::StatusOr<std::string> {
-    urls.push_back(url);
-    return "# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION counter\n"
-           "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu=\"0\",UUID=\"GPU-a\"} 1500\n"
-           "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu=\"1\",UUID=\"GPU-b\"} 2500\n";
-  });
-  ASSERT_OK_AND_ASSIGN(std::vector<v1::EnergyReading> readings, meter.Read());
-  ASSERT_EQ(readings.size(), 1u);
-  EXPECT_EQ(readings[0].energy_j(), 4.0);  // 4000 mJ
-  EXPECT_EQ(readings[0].domain(), "gpu");
-  EXPECT_EQ(readings[0].method(), v1::ENERGY_METHOD_PROMETHEUS_COUNTER);
-  EXPECT_FALSE(readings[0].estimated());
-  EXPECT_EQ(readings[0].source(), "http://dcgm:9400/metrics DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION");
-  EXPECT_EQ(urls, std::vector<std::string>{"http://dcgm:9400/metrics"});
-}
-
-TEST(PrometheusCounterMeterTest, MissingMetricIsNotFoundAndProbeSaysWhere) {
-  PrometheusCounterOptions options;
-  options.url = "http://sim:8000/metrics";
-  PrometheusCounterMeter meter(options, [](const std::string&) -> absl::StatusOr<std::string> {
-    return std::string("vllm:num_requests_running 0\n");
-  });
-  EXPECT_THAT(meter.Read(), StatusIs(absl::StatusCode::kNotFound, "http://sim:8000/metrics"));
-  EXPECT_THAT(meter.Probe(),
-              StatusIs(absl::StatusCode::kNotFound, "joulebench_sim_energy_joules_total"));
-}
-
-TEST(PrometheusCounterMeterTest, ScrapeFailureAndNonFiniteSumAreErrors) {
-  PrometheusCounterOptions options;
-  options.url = "http://sim:8000/metrics";
-  PrometheusCounterMeter down(options, [](const std::string&) -> absl::StatusOr<std::string> {
-    return absl::UnavailableError("connection refused");
-  });
-  EXPECT_THAT(down.Read(), StatusIs(absl::StatusCode::kUnavailable));
-  PrometheusCounterMeter nan(options, [](const std::string&) -> absl::StatusOr<std::string> {
-    return std::string("joulebench_sim_energy_joules_total NaN\n");
-  });
-  EXPECT_THAT(nan.Read(), StatusIs(absl::StatusCode::kInvalidArgument, "finite"));
-}
-
-TEST(EnergySpecTest, ParsesTheAcceptedForms) {
-  ASSERT_OK_AND_ASSIGN(EnergySpec automatic, ParseEnergySpec("auto"));
-  EXPECT_EQ(automatic.kind, EnergySpec::Kind::kAuto);
-  ASSERT_OK_AND_ASSIGN(EnergySpec none, ParseEnergySpec("none"));
-  EXPECT_EQ(none.kind, EnergySpec::Kind::kNone);
-  ASSERT_OK_AND_ASSIGN(EnergySpec plain, ParseEnergySpec("prometheus=http://h:9400/metrics"));
-  EXPECT_EQ(plain.kind, EnergySpec::Kind::kPrometheus);
-  EXPECT_EQ(plain.url, "http://h:9400/metrics");
-  EXPECT_EQ(plain.metric, kSimulatorEnergyMetric);
-  ASSERT_OK_AND_ASSIGN(EnergySpec named,
-                       ParseEnergySpec("prometheus=http://h:9102/metrics#kepler_node_joules"));
-  EXPECT_EQ(named.url, "http://h:9102/metrics");
-  EXPECT_EQ(named.metric, "kepler_node_joules");
-}
-
-TEST(EnergySpecTest, RejectsOtherForms) {
-  EXPECT_THAT(ParseEnergySpec("nvml"), StatusIs(absl::StatusCode::kInvalidArgument, "auto, none"));
-  EXPECT_THAT(ParseEnergySpec(""), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ParseEnergySpec("prometheus=h:9400/metrics"),
-              StatusIs(absl::StatusCode::kInvalidArgument, "http://"));
-  EXPECT_THAT(ParseEnergySpec("prometheus=http://h/metrics#"),
-              StatusIs(absl::StatusCode::kInvalidArgument, "metric"));
-}
-
-TEST(EnergySpecTest, AutoUsesTheSimulatorCounterOnlyForTheSimulator) {
-  v1::InferenceServer sim;
-  sim.set_base_url("http://127.0.0.1:8001/v1");
-  sim.set_simulated(true);
-  MeterDescription on_sim = MakeEnergyMeter(EnergySpec(), sim)->Describe();
-  EXPECT_EQ(on_sim.methods, std::vector<v1::EnergyMethod>{v1::ENERGY_METHOD_PROMETHEUS_COUNTER});
-  EXPECT_TRUE(on_sim.simulated);
-  EXPECT_THAT(on_sim.summary,
-              HasSubstr("http://127.0.0.1:8001/metrics joulebench_sim_energy_joules_total"));
-
-  v1::InferenceServer vllm;
-  vllm.set_base_url("http://127.0.0.1:8000/v1");
-  MeterDescription on_vllm = MakeEnergyMeter(EnergySpec(), vllm)->Describe();
-  EXPECT_EQ(on_vllm.methods, std::vector<v1::EnergyMethod>{v1::ENERGY_METHOD_NONE});
-  EXPECT_FALSE(on_vllm.simulated);
-}
-
-TEST(EnergySpecTest, ExplicitSpecsWin) {
-  v1::InferenceServer sim;
-  sim.set_base_url("http://127.0.0.1:8001/v1");
-  sim.set_simulated(true);
-  EnergySpec none;
-  none.kind = EnergySpec::Kind::kNone;
-  EXPECT_EQ(MakeEnergyMeter(none, sim)->Describe().methods,
-            std::vector<v1::EnergyMethod>{v1::ENERGY_METHOD_NONE});
-  ASSERT_OK_AND_ASSIGN(EnergySpec prometheus, ParseEnergySpec("prometheus=http://x:1/m#joules"));
-  MeterDescription described = MakeEnergyMeter(prometheus, v1::InferenceServer())->Describe();
-  EXPECT_THAT(described.summary, HasSubstr("http://x:1/m joules"));
-  EXPECT_FALSE(described.simulated);
 }
 
 }  // namespace

@@ -167,11 +167,24 @@ class FakeEnergyMeter : public EnergyMeter {
     return reading;
   }
 
+  std::string SharingNow() override {
+    sharing_checks.fetch_add(1);
+    absl::MutexLock lock(&mu);
+    return sharing;
+  }
+  void SetSharing(std::string evidence) {
+    absl::MutexLock lock(&mu);
+    sharing = std::move(evidence);
+  }
+
   ReadFn on_read;
   absl::Status probe_status;
   MeterDescription description{
       {joulebench::v1::ENERGY_METHOD_NVML_ENERGY_COUNTER}, "fake", false, true};
   std::atomic<int> reads{0};
+  std::atomic<int> sharing_checks{0};
+  absl::Mutex mu;
+  std::string sharing ABSL_GUARDED_BY(mu);
 };
 
 // Prompt "prompt:<doc_json>", target "gold:<index>", exact-match scoring under "none/exact";

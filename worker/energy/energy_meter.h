@@ -3,12 +3,19 @@
 // since an origin of its own choosing; MeasureWindow (measure_window.h) turns two reads into
 // the energy of a window.
 //
-// Implemented now: PrometheusCounterMeter (prometheus_meter.h) and NullMeter (below). NVML,
-// RAPL and the CodeCarbon/parameter estimates arrive with a later issue, as further
-// implementations of this interface.
-// Thread-safety: a meter is used by one thread at a time (the shard runner).
+// Implementations: NvmlMeter (nvml_meter.h), RaplMeter (rapl_meter.h), PrometheusMeter
+// (prometheus_meter.h), the labelled estimates (estimate_meters.h), CompositeMeter and
+// NullMeter (below). energy_spec.h chooses among them (--energy).
+//
+// Readings are cumulative: each Read() returns, per (domain, device, source), the joules since
+// the meter's origin, never decreasing (counter wraps and resets are absorbed by the meter,
+// counters.h). Meters that integrate power or whose counters wrap say needs_sampling, and the
+// EnergySampler (energy_sampler.h) then reads them every period during a window.
+// Thread-safety: a meter is used by one thread at a time (the sampler serialises its reads).
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,8 +32,23 @@ struct MeterDescription {
   std::string summary;
   // True when the joules are simulated (the joulebench simulator's counter).
   bool simulated = false;
-  // False when other work may share the metered devices (copied to Measurement.exclusive).
+  // False when other work may share the metered devices whatever is seen running (a MIG
+  // instance is metered as its whole board); shared_reason says why.
   bool exclusive = true;
+  std::string shared_reason;
+  // True when Read() must be called every sampling period during a window: power is
+  // integrated between reads, or a counter may wrap between two distant reads.
+  bool needs_sampling = false;
+  // The GPUs this meter reads, by UUID and PCI bus id (HardwareProfile.gpus).
+  std::vector<joulebench::v1::GpuDevice> gpus;
+};
+
+// The work in flight, for meters that estimate energy from work rather than read it
+// (estimate-params). The shard runner sets active_parameters before each window and adds the
+// tokens of every finished request; hardware meters ignore it.
+struct WorkTally {
+  std::atomic<double> active_parameters{0};
+  std::atomic<uint64_t> tokens{0};
 };
 
 class EnergyMeter {
@@ -38,6 +60,26 @@ class EnergyMeter {
   // Cumulative joules per (domain, device, source) since this meter's origin. An empty vector
   // means nothing is metered. Unavailable when the source cannot be read right now.
   virtual absl::StatusOr<std::vector<joulebench::v1::EnergyReading>> Read() = 0;
+  // Evidence, seen now, that other work shares the metered devices, e.g.
+  // "GPU-8f6e...: 2 compute processes (pids 311, 912)"; "" when none is seen or the source
+  // cannot tell. The sampler asks about once a second during a window.
+  virtual std::string SharingNow() { return ""; }
+};
+
+// Several meters of disjoint domains read as one (e.g. NVML for the GPUs and RAPL for the CPU):
+// readings are concatenated; methods, GPUs and sampling needs are merged; summaries joined.
+class CompositeMeter : public EnergyMeter {
+ public:
+  explicit CompositeMeter(std::vector<std::unique_ptr<EnergyMeter>> parts);
+  // The first part's error, prefixed by its summary.
+  absl::Status Probe() override;
+  MeterDescription Describe() const override;
+  absl::StatusOr<std::vector<joulebench::v1::EnergyReading>> Read() override;
+  // The parts' evidence joined by "; ".
+  std::string SharingNow() override;
+
+ private:
+  std::vector<std::unique_ptr<EnergyMeter>> parts_;
 };
 
 // Meters nothing: method NONE, no readings. Used with --energy none and when nothing else is

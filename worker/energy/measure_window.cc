@@ -6,14 +6,13 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
+#include "worker/energy/energy_sampler.h"
 
 namespace jb::worker {
 
 using joulebench::v1::EnergyReading;
 
 namespace {
-
-constexpr char kResetSuffix[] = " [counter reset in window: lower bound]";
 
 bool SameSeries(const EnergyReading& a, const EnergyReading& b) {
   return std::tie(a.domain(), a.device(), a.source()) ==
@@ -41,13 +40,17 @@ std::vector<EnergyReading> EnergyDeltas(const std::vector<EnergyReading>& start,
     }
     EnergyReading delta = after;
     double joules = after.energy_j() - before->energy_j();
+    uint32_t resets = after.counter_resets() >= before->counter_resets()
+                          ? after.counter_resets() - before->counter_resets()
+                          : after.counter_resets();
     if (joules < 0) {
       JB_LOG(warn, "energy counter {} went backwards ({} -> {} J); counting it as reset",
              after.source(), before->energy_j(), after.energy_j());
       joules = after.energy_j();
-      delta.set_source(absl::StrCat(after.source(), kResetSuffix));
+      resets = std::max<uint32_t>(resets, 1);
     }
     delta.set_energy_j(joules);
+    delta.set_counter_resets(resets);
     deltas.push_back(std::move(delta));
   }
   for (const EnergyReading& before : start) {
@@ -64,20 +67,28 @@ absl::StatusOr<joulebench::v1::Measurement> MeasureWindow(
     EnergyMeter& meter, Clock& clock, const WindowOptions& options,
     const std::function<absl::Status()>& work) {
   joulebench::v1::Measurement m;
+  SamplerOptions sampler_options;
+  sampler_options.period = options.sampling_period;
+  EnergySampler sampler(&meter, &clock, sampler_options);
+  sampler.Start();
   if (options.idle_baseline > absl::ZeroDuration()) {
-    JB_ASSIGN_OR_RETURN(std::vector<EnergyReading> idle_start, meter.Read());
-    const absl::Duration t0 = clock.MonotonicNow();
+    JB_ASSIGN_OR_RETURN(EnergySampler::Snapshot idle_start, sampler.Mark());
     clock.Sleep(options.idle_baseline);
-    JB_ASSIGN_OR_RETURN(std::vector<EnergyReading> idle_end, meter.Read());
-    const double idle_s = absl::ToDoubleSeconds(clock.MonotonicNow() - t0);
-    if (idle_s > 0) m.set_idle_power_w(SumJoules(EnergyDeltas(idle_start, idle_end)) / idle_s);
+    JB_ASSIGN_OR_RETURN(EnergySampler::Snapshot idle_end, sampler.Mark());
+    const double idle_s = absl::ToDoubleSeconds(idle_end.at - idle_start.at);
+    if (idle_s > 0) {
+      m.set_idle_power_w(SumJoules(EnergyDeltas(idle_start.readings, idle_end.readings)) / idle_s);
+    }
   }
 
-  JB_ASSIGN_OR_RETURN(std::vector<EnergyReading> start, meter.Read());
+  JB_ASSIGN_OR_RETURN(EnergySampler::Snapshot start, sampler.Mark());
   const absl::Duration window_start = clock.MonotonicNow();
   JB_RETURN_IF_ERROR(work());
   const absl::Duration window_end = clock.MonotonicNow();
-  JB_ASSIGN_OR_RETURN(std::vector<EnergyReading> end, meter.Read());
+  JB_ASSIGN_OR_RETURN(EnergySampler::Snapshot end, sampler.Mark());
+  const absl::Duration period = sampler.effective_period();
+  sampler.Stop();
+  const EnergySampler::WindowStats stats = sampler.TakeWindowStats();
 
   m.set_window_start_s(absl::ToDoubleSeconds(window_start - options.origin));
   m.set_window_end_s(absl::ToDoubleSeconds(window_end - options.origin));
@@ -86,7 +97,7 @@ absl::StatusOr<joulebench::v1::Measurement> MeasureWindow(
   joulebench::v1::EnergyMethod method = joulebench::v1::ENERGY_METHOD_NVML_ENERGY_COUNTER;
   bool estimated = false;
   double total = 0;
-  for (EnergyReading& delta : EnergyDeltas(start, end)) {
+  for (EnergyReading& delta : EnergyDeltas(start.readings, end.readings)) {
     method = WeakerMethod(method, delta.method());
     estimated = estimated || delta.estimated();
     total += delta.energy_j();
@@ -98,8 +109,15 @@ absl::StatusOr<joulebench::v1::Measurement> MeasureWindow(
   m.set_above_idle_energy_j(std::max(0.0, total - m.idle_power_w() * m.wall_time_s()));
   const MeterDescription description = meter.Describe();
   m.set_simulated(description.simulated);
-  m.set_exclusive(description.exclusive);
-  m.set_sampling_period_ms(0);
+  std::string shared_reason = description.shared_reason;
+  if (!stats.shared_reason.empty()) {
+    shared_reason = shared_reason.empty() ? stats.shared_reason
+                                          : absl::StrCat(shared_reason, "; ", stats.shared_reason);
+  }
+  m.set_exclusive(description.exclusive && stats.shared_reason.empty());
+  m.set_shared_reason(m.exclusive() ? "" : shared_reason);
+  m.set_failed_samples(stats.failed_reads);
+  m.set_sampling_period_ms(absl::ToDoubleMilliseconds(period));
   return m;
 }
 
