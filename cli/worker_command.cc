@@ -12,6 +12,7 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
     worker::WorkerOptions options;
     double drain_timeout_s = 120;
     double request_timeout_s = 300;
+    double energy_period_ms = 100;
     std::string log_level = "info";
   };
   auto flags = std::make_shared<Flags>();
@@ -29,9 +30,34 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
           "Hardware class this worker belongs to (required); it runs only shards planned for it");
   AddFlag(cmd, "--name", o.name, "Stable worker name (default HOSTNAME:PID)");
   AddFlag(cmd, "--energy", o.energy,
-          "Energy source: auto, none, or prometheus=URL[#METRIC] (auto reads the simulator's "
-          "counter when the server is joulebench sim, else records no energy)");
-  AddFlag(cmd, "--region", o.region, "Grid region for carbon accounting (e.g. FRA, us-east-1)");
+          "Energy sources: auto (the simulator's counter for joulebench sim; else NVML, RAPL "
+          "and --energy-prometheus as found, or the labelled CPU and RAM estimates when none "
+          "reads), none, or a comma list of nvml, rapl, prometheus=URL[#METRIC{label=\"v\"}"
+          "[;unit=mJ][;domain=gpu]], estimate, estimate-cpu, estimate-ram, "
+          "estimate-params[=K] (docs/energy.md)");
+  AddFlag(cmd, "--gpus", o.gpus,
+          "GPUs to meter, by UUID (GPU-..., MIG-...) or PCI bus id, comma-separated (default: "
+          "CUDA_VISIBLE_DEVICES when it lists UUIDs, else every GPU NVML sees)");
+  AddFlag(cmd, "--energy-prometheus", o.energy_prometheus,
+          "A Prometheus source --energy auto probes after NVML and RAPL: URL#METRIC{labels}, "
+          "e.g. a DCGM exporter's http://127.0.0.1:9400/metrics#"
+          "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION");
+  AddFlag(cmd, "--energy-period-ms", flags->energy_period_ms,
+          "Energy sampler period during a shard (power is integrated and counters checked for "
+          "wrap-around at this rate); 0 reads only at the window's ends");
+  AddFlag(cmd, "--cpu-tdp-w", o.cpu_tdp_w,
+          "CPU TDP in watts for the CPU estimate, instead of CodeCarbon's table (0: the table)");
+  AddFlag(cmd, "--region", o.region,
+          "Grid region for carbon accounting: ISO 3166 alpha-3 country (FRA) or cloud region "
+          "(europe-west1); unknown regions use the labelled world average of 475 gCO2e/kWh");
+  AddFlag(cmd, "--node-labels", o.node_labels,
+          "Kubernetes downward-API labels file; its joulebench.io/region or "
+          "topology.kubernetes.io/region label gives the region when --region is not set");
+  AddFlag(cmd, "--carbon-intensity", o.carbon_intensity,
+          "Grid intensity in gCO2e/kWh overriding the region's table value (0: the table)");
+  AddFlag(cmd, "--pue", o.pue,
+          "Power usage effectiveness of this worker's site (1.0 to 3.0); carbon is kWh x PUE x "
+          "intensity");
   AddFlag(cmd, "--report-batch-size", o.report_batch_size, "Sample results per report");
   AddFlag(cmd, "--drain-timeout", flags->drain_timeout_s,
           "Seconds after SIGTERM to finish the current shard before giving it back");
@@ -57,6 +83,7 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
     worker::WorkerOptions options = flags->options;
     options.drain_timeout = absl::Seconds(flags->drain_timeout_s);
     options.request_timeout = absl::Seconds(flags->request_timeout_s);
+    options.energy_period = absl::Milliseconds(flags->energy_period_ms);
     *exit_code = worker::RunWorkerCommand(options);
   });
 }

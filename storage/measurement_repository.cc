@@ -36,16 +36,18 @@ absl::StatusOr<bool> InsertMeasurement(pqxx::work& w, int64_t shard_id, int64_t 
       "  wall_time_s, gpu_energy_j, cpu_energy_j, dram_energy_j, total_energy_j, idle_power_w,"
       "  above_idle_energy_j, method, estimated, simulated, sampling_period_ms, exclusive,"
       "  region, carbon_intensity_g_per_kwh, carbon_intensity_source, pue, completion_tokens,"
-      "  readings, server, server_metrics_before, server_metrics_after, server_counters) "
+      "  readings, server, server_metrics_before, server_metrics_after, server_counters,"
+      "  shared_reason, failed_samples) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
-      "  $19, $20, $21, $22, $23::jsonb, $24::jsonb, $25, $26, $27::jsonb) "
+      "  $19, $20, $21, $22, $23::jsonb, $24::jsonb, $25, $26, $27::jsonb, $28, $29) "
       "ON CONFLICT (shard_id) DO NOTHING",
       shard_id, epoch, worker_id, m.window_start_s(), m.window_end_s(), m.wall_time_s(), gpu, cpu,
       dram, total, m.idle_power_w(), m.above_idle_energy_j(), EnergyMethodName(m.method()),
       m.estimated(), m.simulated(), m.sampling_period_ms(), m.exclusive(), m.region(),
       NullIfZero(m.carbon_intensity_g_per_kwh()), m.carbon_intensity_source(),
       m.pue() > 0 ? m.pue() : 1.0, static_cast<int64_t>(m.completion_tokens()), readings, server,
-      m.server_metrics_before(), m.server_metrics_after(), server_counters);
+      m.server_metrics_before(), m.server_metrics_after(), server_counters, m.shared_reason(),
+      static_cast<int64_t>(m.failed_samples()));
   return r.affected_rows() == 1;
 }
 

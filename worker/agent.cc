@@ -46,15 +46,25 @@ absl::Status Agent::Run() {
   JB_RETURN_IF_ERROR(server.status());
   server_ = *std::move(server);
 
-  meter_ = env_.make_meter(server_);
-  if (absl::Status probe = meter_->Probe(); !probe.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        probe.message(), "; fix the energy source or run with --energy none to run unmetered"));
+  absl::StatusOr<EnergySetup> energy = env_.make_energy(server_);
+  if (!energy.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(energy.status().message(),
+                     "; fix the energy source or run with --energy none to run unmetered"));
   }
+  meter_ = std::move(energy->meter);
   const MeterDescription meter = meter_->Describe();
+  for (const std::string& line : energy->probe) JB_LOG(info, "energy probe: {}", line);
   JB_LOG(info, "energy: {}", meter.summary);
+  if (!meter.exclusive) JB_LOG(warn, "energy is not exclusive: {}", meter.shared_reason);
   hardware_.clear_energy_methods();
   for (v1::EnergyMethod method : meter.methods) hardware_.add_energy_methods(method);
+  hardware_.clear_energy_probe();
+  for (std::string& line : energy->probe) hardware_.add_energy_probe(std::move(line));
+  hardware_.clear_gpus();
+  for (const v1::GpuDevice& gpu : meter.gpus) *hardware_.add_gpus() = gpu;
+  hardware_.set_region(env_.carbon.region);
+  hardware_.set_pue(env_.carbon.pue);
 
   if (absl::Status registered = Register(); !registered.ok()) {
     return absl::IsCancelled(registered) ? absl::OkStatus() : registered;
@@ -230,8 +240,10 @@ void Agent::RunShard(const v1::Shard& shard, const v1::Lease& lease) {
   }
   runner_options.report_batch_size = options_.report_batch_size;
   runner_options.max_consecutive_unavailable = options_.max_consecutive_unavailable;
-  runner_options.region = options_.region;
+  runner_options.carbon = env_.carbon;
   runner_options.server = server_;
+  runner_options.sampling_period = options_.energy_period;
+  runner_options.tally = env_.tally;
   ShardRunner runner(runner_options, env_.inference, env_.evaluator, meter_.get(), env_.clock);
 
   absl::Notification done;

@@ -3,8 +3,9 @@
 // Lifecycle:
 //   1. Discover the inference server (ServerInfo: models, kind, version). While it is down or
 //      serves no model, retry with capped exponential backoff, logging once per attempt.
-//   2. Build the energy meter for that server and probe it; an unreadable meter stops the
-//      agent with FailedPrecondition (the user asked for energy the worker cannot read).
+//   2. Set up the energy meter for that server (SetUpEnergy); an unreadable explicit source
+//      stops the agent with FailedPrecondition (the user asked for energy the worker cannot
+//      read). What was probed and chosen, and the metered GPUs, go into the HardwareProfile.
 //   3. RegisterWorker. While the coordinator is unreachable (a retryable status), retry with
 //      capped exponential backoff, logging once per attempt. A rejection is returned.
 //   4. Loop until shutdown: AcquireShard. No shard: wait retry_after_s (idle heartbeats keep
@@ -43,7 +44,9 @@
 #include "joulebench/v1/common.pb.h"
 #include "joulebench/v1/coordinator.pb.h"
 #include "worker/coordinator_client.h"
+#include "worker/energy/carbon.h"
 #include "worker/energy/energy_meter.h"
+#include "worker/energy/energy_spec.h"
 #include "worker/inference/inference_client.h"
 #include "worker/shard_runner.h"
 #include "worker/task_evaluator.h"
@@ -51,9 +54,10 @@
 
 namespace jb::worker {
 
-// Builds the energy meter once the inference server is known (energy_spec.h MakeEnergyMeter).
-using MeterFactory =
-    std::function<std::unique_ptr<EnergyMeter>(const joulebench::v1::InferenceServer& server)>;
+// Builds and probes the energy meter once the inference server is known (energy_spec.h
+// SetUpEnergy).
+using EnergyFactory =
+    std::function<absl::StatusOr<EnergySetup>(const joulebench::v1::InferenceServer& server)>;
 
 // What the agent runs against. Pointers are not owned and must outlive the agent.
 struct AgentEnv {
@@ -61,7 +65,11 @@ struct AgentEnv {
   InferenceClient* inference = nullptr;
   const TaskEvaluator* evaluator = nullptr;
   Clock* clock = nullptr;
-  MeterFactory make_meter;
+  EnergyFactory make_energy;
+  // Grid region, intensity and PUE recorded with every measurement (energy/carbon.h).
+  CarbonSettings carbon;
+  // Shared with the meters for work-based estimates (estimate-params); may be null.
+  std::shared_ptr<WorkTally> tally;
   // Waits up to `d` between polls and retries outside a shard; returns true when shutdown was
   // requested (before or during the wait). Default: jb::Shutdown::WaitFor.
   std::function<bool(absl::Duration d)> wait;

@@ -74,6 +74,12 @@ absl::StatusOr<ShardOutcome> ShardRunner::Run(const v1::Shard& shard, const Repo
   WindowOptions window;
   window.idle_baseline = absl::Seconds(std::max(0.0, shard.idle_baseline_s()));
   window.origin = origin;
+  window.sampling_period = options_.sampling_period;
+  if (options_.tally != nullptr) {
+    options_.tally->active_parameters.store(shard.model().active_parameters() > 0
+                                                ? shard.model().active_parameters()
+                                                : shard.model().parameters());
+  }
   JB_ASSIGN_OR_RETURN(m, MeasureWindow(*meter_, *clock_, window, [&]() -> absl::Status {
                         return RunRequests(shard, plan, report, outcome.results);
                       }));
@@ -91,8 +97,10 @@ absl::StatusOr<ShardOutcome> ShardRunner::Run(const v1::Shard& shard, const Repo
   uint64_t completion_tokens = 0;
   for (const v1::SampleResult& r : outcome.results) completion_tokens += r.completion_tokens();
   m.set_completion_tokens(completion_tokens);
-  m.set_region(options_.region);
-  m.set_pue(1.0);
+  m.set_region(options_.carbon.region);
+  m.set_carbon_intensity_g_per_kwh(options_.carbon.intensity.g_per_kwh);
+  m.set_carbon_intensity_source(options_.carbon.intensity.source);
+  m.set_pue(options_.carbon.pue);
   m.set_simulated(m.simulated() || options_.server.simulated());
   *m.mutable_server() = options_.server;
   ApportionEnergyByTokens(m.total_energy_j(), outcome.results);
@@ -127,6 +135,9 @@ absl::Status ShardRunner::RunRequests(const v1::Shard& shard, const ShardRequest
   } channel;
   const InferenceClient::ResultFn on_result = [&](size_t index, InferenceResult result) {
     CountRequest(result);
+    if (options_.tally != nullptr) {
+      options_.tally->tokens.fetch_add(uint64_t{result.prompt_tokens} + result.completion_tokens);
+    }
     absl::MutexLock lock(&channel.mu);
     channel.ready.emplace_back(index, std::move(result));
   };

@@ -43,6 +43,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "joulebench/v1/common.pb.h"
+#include "worker/energy/carbon.h"
 #include "worker/energy/energy_meter.h"
 #include "worker/inference/inference_client.h"
 #include "worker/sample_requests.h"
@@ -57,9 +58,17 @@ struct ShardRunnerOptions {
   int max_consecutive_unavailable = 8;
   // Each /metrics text kept with the measurement is cut to this many bytes (at a line end).
   size_t max_server_metrics_bytes = size_t{512} << 10;
-  // Copied into the Measurement.
-  std::string region;
+  // Copied into every Measurement: the grid region, its intensity and where that came from,
+  // and the site's PUE (energy/carbon.h).
+  CarbonSettings carbon;
   joulebench::v1::InferenceServer server;
+  // Period of the energy sampler during a window (energy/energy_sampler.h); 0 reads the meter
+  // only at the window's ends.
+  absl::Duration sampling_period = absl::Milliseconds(100);
+  // When set, the runner publishes the shard model's active parameters before each window and
+  // adds every finished request's prompt and output tokens, for work-based estimates
+  // (estimate-params).
+  std::shared_ptr<WorkTally> tally;
   // How multiple_choice samples are answered: log-likelihoods when the server has completions
   // logprobs, else the generative fallback (worker/sample_requests.h).
   ChoiceMethod choice_method = ChoiceMethod::kLoglikelihood;

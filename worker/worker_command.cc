@@ -1,6 +1,8 @@
 #include "worker/worker_command.h"
 
+#include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -9,6 +11,7 @@
 #include "common/shutdown.h"
 #include "worker/agent.h"
 #include "worker/coordinator_client.h"
+#include "worker/energy/carbon.h"
 #include "worker/energy/energy_spec.h"
 #include "worker/hardware.h"
 #include "worker/inference/openai_client.h"
@@ -16,12 +19,39 @@
 
 namespace jb::worker {
 
+namespace {
+
+std::string EnvOrEmpty(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
+}  // namespace
+
 int RunWorkerCommand(const WorkerOptions& options) {
   if (absl::Status valid = ValidateWorkerOptions(options); !valid.ok()) {
     JB_LOG(error, "{}", std::string(valid.message()));
     return 2;
   }
   const EnergySpec energy = *ParseEnergySpec(options.energy);
+  absl::StatusOr<CarbonSettings> carbon = ResolveCarbonSettings(
+      options.region, EnvOrEmpty("JOULEBENCH_REGION"), options.node_labels,
+      options.carbon_intensity > 0 ? std::optional<double>(options.carbon_intensity) : std::nullopt,
+      options.pue);
+  if (!carbon.ok()) {
+    JB_LOG(error, "{}", std::string(carbon.status().message()));
+    return 2;
+  }
+  JB_LOG(info, "carbon: region '{}' ({}), {} gCO2e/kWh from {}, PUE {}", carbon->region,
+         carbon->region_source.empty() ? "not set" : carbon->region_source,
+         carbon->intensity.g_per_kwh, carbon->intensity.source, carbon->pue);
+  if (carbon->intensity.fallback) {
+    JB_LOG(warn,
+           "no grid intensity for region '{}': using the labelled world average; pass --region "
+           "with an ISO 3166 alpha-3 country (e.g. FRA) or a cloud region, or "
+           "--carbon-intensity",
+           carbon->region);
+  }
   Shutdown::Install();
 
   HttpInferenceClientOptions http;
@@ -63,8 +93,17 @@ int RunWorkerCommand(const WorkerOptions& options) {
   env.inference = inference->get();
   env.evaluator = evaluator.get();
   env.clock = Clock::Real();
-  env.make_meter = [energy](const joulebench::v1::InferenceServer& server) {
-    return MakeEnergyMeter(energy, server);
+  env.carbon = *std::move(carbon);
+  env.tally = std::make_shared<WorkTally>();
+  EnergyEnvironment energy_env;
+  energy_env.gpus = options.gpus;
+  energy_env.cuda_visible_devices = EnvOrEmpty("CUDA_VISIBLE_DEVICES");
+  energy_env.nvidia_visible_devices = EnvOrEmpty("NVIDIA_VISIBLE_DEVICES");
+  energy_env.prometheus = options.energy_prometheus;
+  energy_env.cpu_tdp_w = options.cpu_tdp_w;
+  energy_env.tally = env.tally;
+  env.make_energy = [energy, energy_env](const joulebench::v1::InferenceServer& server) {
+    return SetUpEnergy(energy, server, energy_env);
   };
   Agent agent(options, DetectHardware(options.hardware_class, options.region), std::move(env));
   if (absl::Status status = agent.Run(); !status.ok()) {

@@ -22,6 +22,21 @@ absl::Status ValidateWorkerOptions(const WorkerOptions& options) {
   if (absl::StatusOr<EnergySpec> energy = ParseEnergySpec(options.energy); !energy.ok()) {
     return energy.status();
   }
+  if (options.energy_period < absl::ZeroDuration() || options.energy_period > absl::Seconds(10)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--energy-period-ms is ", absl::ToDoubleMilliseconds(options.energy_period),
+                     "; expected 0 (read only at window ends) to 10000; power-integrating "
+                     "meters need 100 or less for 10 Hz"));
+  }
+  if (!(options.cpu_tdp_w >= 0) || options.cpu_tdp_w > 5000) {
+    return absl::InvalidArgumentError(absl::StrCat("--cpu-tdp-w is ", options.cpu_tdp_w,
+                                                   "; expected 0 (CodeCarbon's table) or watts"));
+  }
+  if (!(options.carbon_intensity >= 0) || options.carbon_intensity > 3000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--carbon-intensity is ", options.carbon_intensity,
+                     "; expected gCO2e/kWh between 0 (use the region's table) and 3000"));
+  }
   if (absl::Status method = ValidateChoiceMethodFlag(options.multiple_choice); !method.ok()) {
     return method;
   }

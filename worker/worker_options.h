@@ -23,10 +23,26 @@ struct WorkerOptions {
   std::string hardware_class;
   // --name: stable worker name; empty means DefaultWorkerName() ("hostname:pid").
   std::string name;
-  // --energy: "auto", "none" or "prometheus=URL[#METRIC]" (energy/energy_spec.h).
+  // --energy: "auto", "none" or a list of sources (energy/energy_spec.h).
   std::string energy = "auto";
-  // --region: grid region for carbon accounting (ISO 3166 alpha-3 or cloud region).
+  // --gpus: the GPUs to meter, by UUID or PCI bus id (default: the inference server's
+  // CUDA_VISIBLE_DEVICES, else every GPU NVML sees; energy/gpu_selection.h).
+  std::string gpus;
+  // --energy-prometheus: a Prometheus source --energy auto probes after NVML and RAPL.
+  std::string energy_prometheus;
+  // --energy-period: the sampler's period during a shard window (0: read only at its ends).
+  absl::Duration energy_period = absl::Milliseconds(100);
+  // --cpu-tdp-w: TDP for the CPU estimate instead of CodeCarbon's table (0: the table).
+  double cpu_tdp_w = 0;
+  // --region: grid region for carbon accounting (ISO 3166 alpha-3 country or cloud region);
+  // JOULEBENCH_REGION, then the node labels file, when not given.
   std::string region;
+  // --node-labels: a Kubernetes downward-API labels file to read the region from.
+  std::string node_labels;
+  // --carbon-intensity: gCO2e/kWh overriding the region's table value (0: the table).
+  double carbon_intensity = 0;
+  // --pue: power usage effectiveness of this worker's site (1.0 .. 3.0).
+  double pue = 1.0;
   // --multiple-choice: "auto", "loglikelihood" or "generative" (worker/choice_method.h).
   std::string multiple_choice = "auto";
   // --python: the interpreter the code sandbox runs pass_at_k programs with.

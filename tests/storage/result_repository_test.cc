@@ -124,8 +124,11 @@ TEST_F(ResultRepositoryTest, MeasurementSumsDomainsAndIsStoredOnce) {
   m.set_above_idle_energy_j(130);
   m.set_method(v1::ENERGY_METHOD_NVML_ENERGY_COUNTER);
   m.set_simulated(true);
-  m.set_exclusive(true);
   m.set_region("DEU");
+  m.set_exclusive(false);
+  m.set_shared_reason("GPU-a: 2 compute processes (pids 311, 912)");
+  m.set_failed_samples(2);
+  m.mutable_readings(0)->set_counter_resets(1);
   m.set_completion_tokens(300);
   m.mutable_server()->set_kind("joulebench-sim");
   m.set_server_metrics_before("vllm:num_requests_running 0\n");
@@ -148,6 +151,9 @@ TEST_F(ResultRepositoryTest, MeasurementSumsDomainsAndIsStoredOnce) {
                    " FROM shard_measurements"),
             "150|30|null|180|nvml-energy-counter|t|3|joulebench-sim|300|1|null|DEU|300|"
             "vllm:num_requests_running 0\n");
+  EXPECT_EQ(Scalar("SELECT concat_ws('|', exclusive, shared_reason, failed_samples,"
+                   " readings->0->>'counter_resets') FROM shard_measurements"),
+            "f|GPU-a: 2 compute processes (pids 311, 912)|2|1");
   v1::Measurement other = m;
   other.set_total_energy_j(1);
   ASSERT_OK_AND_ASSIGN(bool again, insert(other));

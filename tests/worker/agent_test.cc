@@ -59,11 +59,17 @@ class AgentTest : public ::testing::Test {
     env.inference = &inference_;
     env.evaluator = &evaluator_;
     env.clock = &clock_;
-    env.make_meter = [this](const v1::InferenceServer&) -> std::unique_ptr<EnergyMeter> {
+    env.make_energy = [this](const v1::InferenceServer&) -> absl::StatusOr<EnergySetup> {
       auto meter = std::make_unique<FakeEnergyMeter>();
       meter->probe_status = probe_status_;
-      return meter;
+      if (absl::Status probe = meter->Probe(); !probe.ok()) return probe;
+      EnergySetup setup;
+      setup.meter = std::move(meter);
+      setup.probe = {"fake: used"};
+      return setup;
     };
+    env.carbon.region = "FRA";
+    env.carbon.pue = 1.2;
     env.wait = [this](absl::Duration d) {
       {
         absl::MutexLock lock(&mu_);
@@ -154,6 +160,9 @@ TEST_F(AgentTest, RegistrationSendsNameHardwareServerAndEnergyMethods) {
   EXPECT_EQ(registers[0].hardware().hardware_class(), "sim");
   ASSERT_EQ(registers[0].hardware().energy_methods_size(), 1);
   EXPECT_EQ(registers[0].hardware().energy_methods(0), v1::ENERGY_METHOD_NVML_ENERGY_COUNTER);
+  EXPECT_THAT(registers[0].hardware().energy_probe(), ::testing::ElementsAre("fake: used"));
+  EXPECT_EQ(registers[0].hardware().region(), "FRA");
+  EXPECT_EQ(registers[0].hardware().pue(), 1.2);
   EXPECT_EQ(registers[0].server().kind(), "joulebench-sim");
   EXPECT_EQ(registers[0].server().models(0).name(), "tiny");
 }

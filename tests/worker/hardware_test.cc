@@ -74,10 +74,18 @@ TEST(WorkerOptionsTest, RejectsBadOptionsNamingTheFlag) {
   EXPECT_THAT(ValidateWorkerOptions(options),
               StatusIs(absl::StatusCode::kInvalidArgument, "--inference-url"));
   options.inference_url = "http://127.0.0.1:8000/v1";
-  options.energy = "rapl";
+  options.energy = "rapl,nvm";
   EXPECT_THAT(ValidateWorkerOptions(options),
               StatusIs(absl::StatusCode::kInvalidArgument, "--energy"));
   options.energy = "auto";
+  options.energy_period = absl::Seconds(11);
+  EXPECT_THAT(ValidateWorkerOptions(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "--energy-period-ms"));
+  options.energy_period = absl::Milliseconds(100);
+  options.carbon_intensity = -1;
+  EXPECT_THAT(ValidateWorkerOptions(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, "--carbon-intensity"));
+  options.carbon_intensity = 0;
   options.report_batch_size = 0;
   EXPECT_THAT(ValidateWorkerOptions(options), StatusIs(absl::StatusCode::kInvalidArgument));
 }

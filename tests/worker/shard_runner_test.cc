@@ -35,7 +35,10 @@ class ShardRunnerTest : public ::testing::Test {
     options.choice_method = choice_method;
     options.report_batch_size = batch_size;
     options.max_consecutive_unavailable = max_unavailable;
-    options.region = "FRA";
+    options.carbon.region = "FRA";
+    options.carbon.intensity = {56.0, "country-table:FRA:2023", false};
+    options.carbon.pue = 1.25;
+    options.sampling_period = absl::ZeroDuration();
     options.server.set_kind("joulebench-sim");
     options.server.set_simulated(true);
     return std::make_unique<ShardRunner>(options, &inference_, &evaluator_, &meter_, &clock_);
@@ -452,7 +455,9 @@ TEST_F(ShardRunnerTest, MeasuresTheWindowAndApportionsEnergyByTokens) {
   EXPECT_DOUBLE_EQ(m.above_idle_energy_j(), 200);  // 280 - 20 W x 4 s
   EXPECT_EQ(m.completion_tokens(), 10u);
   EXPECT_EQ(m.region(), "FRA");
-  EXPECT_EQ(m.pue(), 1.0);
+  EXPECT_EQ(m.carbon_intensity_g_per_kwh(), 56.0);
+  EXPECT_EQ(m.carbon_intensity_source(), "country-table:FRA:2023");
+  EXPECT_EQ(m.pue(), 1.25);
   EXPECT_TRUE(m.simulated());  // the server is the simulator
   EXPECT_EQ(m.server().kind(), "joulebench-sim");
   double sum = 0;

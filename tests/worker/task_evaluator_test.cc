@@ -140,7 +140,10 @@ TEST(RunWorkerCommandTest, InvalidOptionsAreAUsageError) {
   WorkerOptions options;  // no --hardware-class
   EXPECT_EQ(RunWorkerCommand(options), 2);
   options.hardware_class = "sim";
-  options.energy = "nvml";
+  options.energy = "nvm";
+  EXPECT_EQ(RunWorkerCommand(options), 2);
+  options.energy = "auto";
+  options.pue = 0.5;  // rejected before anything starts
   EXPECT_EQ(RunWorkerCommand(options), 2);
 }
 
