@@ -36,12 +36,13 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
           "[;unit=mJ][;domain=gpu]], estimate, estimate-cpu, estimate-ram, "
           "estimate-params[=K] (docs/energy.md)");
   AddFlag(cmd, "--gpus", o.gpus,
-          "GPUs to meter, by UUID (GPU-..., MIG-...) or PCI bus id, comma-separated (default: "
-          "CUDA_VISIBLE_DEVICES when it lists UUIDs, else every GPU NVML sees)");
+          "GPUs to meter (by NVML, and a Prometheus source's GPU series), by UUID (GPU-..., "
+          "MIG-...) or PCI bus id, comma-separated (default: CUDA_VISIBLE_DEVICES when it lists "
+          "UUIDs, else every GPU)");
   AddFlag(cmd, "--energy-prometheus", o.energy_prometheus,
-          "A Prometheus source --energy auto probes after NVML and RAPL: URL#METRIC{labels}, "
-          "e.g. a DCGM exporter's http://127.0.0.1:9400/metrics#"
-          "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION");
+          "A Prometheus source --energy auto probes after NVML and RAPL: "
+          "URL#METRIC[{label=\"v\"}][;unit=U][;domain=D], e.g. a DCGM exporter's "
+          "http://127.0.0.1:9400/metrics#DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION");
   AddFlag(cmd, "--energy-period-ms", flags->energy_period_ms,
           "Energy sampler period during a shard (power is integrated and counters checked for "
           "wrap-around at this rate); 0 reads only at the window's ends");

@@ -35,10 +35,20 @@ TEST(EnergySpecTest, ParsesAutoNoneAndLists) {
                           EnergySource::Kind::kPrometheus, EnergySource::Kind::kEstimateCpu,
                           EnergySource::Kind::kEstimateRam, EnergySource::Kind::kEstimateParams));
   EXPECT_EQ(list.sources[2].url, "http://h:9400/metrics");
-  EXPECT_EQ(list.sources[2].selector, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION");
+  EXPECT_EQ(list.sources[2].selector.metric, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION");
+  EXPECT_EQ(list.sources[2].selector.unit, "mJ");
   EXPECT_EQ(list.sources[5].params_k, 0.5);
   ASSERT_OK_AND_ASSIGN(EnergySpec plain, ParseEnergySpec("prometheus=http://h:9400/metrics"));
-  EXPECT_EQ(plain.sources[0].selector, "");
+  EXPECT_EQ(plain.sources[0].selector.metric, "joulebench_sim_energy_joules_total");
+  // A selector's labels keep their commas: the list splits outside braces only.
+  ASSERT_OK_AND_ASSIGN(
+      EnergySpec labelled,
+      ParseEnergySpec("nvml,prometheus=http://h:9400/metrics#DCGM_FI_DEV_POWER_USAGE"
+                      "{gpu=\"0\",UUID=\"GPU-a\"};domain=gpu,rapl"));
+  ASSERT_EQ(labelled.sources.size(), 3u);
+  EXPECT_EQ(labelled.sources[1].selector.ToString(),
+            "DCGM_FI_DEV_POWER_USAGE{gpu=\"0\",UUID=\"GPU-a\"}");
+  EXPECT_EQ(labelled.sources[1].selector.kind, PrometheusSelector::Kind::kGauge);
 }
 
 TEST(EnergySpecTest, RejectsBadFormsNamingThePiece) {
@@ -54,8 +64,8 @@ TEST(EnergySpecTest, RejectsBadFormsNamingThePiece) {
               StatusIs(absl::StatusCode::kInvalidArgument, "named twice"));
   EXPECT_THAT(ParseEnergySpec("estimate-params=-1"),
               StatusIs(absl::StatusCode::kInvalidArgument, "positive"));
-  EXPECT_THAT(ParseEnergySpec("prometheus=http://h/m#M{gpu=\"0\",UUID=\"GPU-a\"}"),
-              StatusIs(absl::StatusCode::kInvalidArgument, "not supported yet"));
+  EXPECT_THAT(ParseEnergySpec("prometheus=http://h/m#node_energy"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "add ;unit="));
 }
 
 // A worker environment where neither NVML nor RAPL can be read (as on this build machine).

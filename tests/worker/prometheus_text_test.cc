@@ -88,24 +88,18 @@ TEST(PrometheusTextTest, MalformedLineFailsNamingItsLineNumber) {
   EXPECT_THAT(ParsePrometheusText("x 1 2 3\n"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
-TEST(PrometheusTextTest, SumsEverySeriesOfTheMetricOnly) {
-  const char* text =
-      "# TYPE joulebench_sim_energy_joules_total counter\n"
-      "joulebench_sim_energy_joules_total{device=\"0\"} 100.5\n"
-      "joulebench_sim_energy_joules_total{device=\"1\"} 2.5e2\n"
-      "joulebench_sim_energy_joules_total_created 1700000000\n"
-      "joulebench_sim_power_watts 300\n";
-  ASSERT_OK_AND_ASSIGN(double sum, SumPrometheusMetric(text, "joulebench_sim_energy_joules_total"));
-  EXPECT_EQ(sum, 350.5);
-}
-
-TEST(PrometheusTextTest, MissingMetricIsNotFound) {
-  EXPECT_THAT(SumPrometheusMetric("other 1\n", "joulebench_sim_energy_joules_total"),
-              StatusIs(absl::StatusCode::kNotFound, "joulebench_sim_energy_joules_total"));
-}
-
-TEST(PrometheusTextTest, SumOfMalformedTextIsInvalidArgument) {
-  EXPECT_THAT(SumPrometheusMetric("m{ 1\n", "m"), StatusIs(absl::StatusCode::kInvalidArgument));
+TEST(PrometheusTextTest, SeriesParseWithoutAValue) {
+  ASSERT_OK_AND_ASSIGN(PrometheusSample bare, ParsePrometheusSeries(" m_total "));
+  EXPECT_EQ(bare.name, "m_total");
+  EXPECT_TRUE(bare.labels.empty());
+  ASSERT_OK_AND_ASSIGN(PrometheusSample labelled,
+                       ParsePrometheusSeries("m{zone=\"package\", path=\"/a,b\"}"));
+  EXPECT_EQ(LabelValue(labelled, "path"), "/a,b");
+  EXPECT_EQ(LabelValue(labelled, "gpu"), std::nullopt);
+  EXPECT_THAT(ParsePrometheusSeries("m 1"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "unexpected '1' after the series"));
+  EXPECT_THAT(ParsePrometheusSeries("{a=\"b\"}"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "expected a metric name"));
 }
 
 }  // namespace

@@ -66,20 +66,19 @@ absl::StatusOr<EnergySource> ParseSource(absl::string_view text) {
     source.kind = EnergySource::Kind::kPrometheus;
     const size_t hash = rest.find('#');
     source.url = std::string(rest.substr(0, hash));
-    if (hash != absl::string_view::npos) source.selector = std::string(rest.substr(hash + 1));
     if (absl::StatusOr<HttpUrl> url = ParseHttpUrl(source.url); !url.ok()) {
       return BadSource(text, url.status().message());
     }
-    if (hash != absl::string_view::npos && source.selector.empty()) {
+    const absl::string_view selector =
+        hash == absl::string_view::npos ? kSimulatorEnergyMetric : rest.substr(hash + 1);
+    if (selector.empty()) {
       return BadSource(text,
                        "empty selector after '#'; name a metric, e.g. "
                        "#DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION");
     }
-    if (source.selector.find_first_of("{;") != std::string::npos) {
-      return BadSource(text,
-                       "label selectors and ;unit=/;domain= options are not supported "
-                       "yet; name the metric only (its series are summed)");
-    }
+    absl::StatusOr<PrometheusSelector> parsed = ParsePrometheusSelector(selector);
+    if (!parsed.ok()) return BadSource(text, parsed.status().message());
+    source.selector = *std::move(parsed);
   } else {
     return BadSource(text, kAccepted);
   }
@@ -169,11 +168,19 @@ Opened OpenNvml(const EnergyEnvironment& env) {
   return std::unique_ptr<EnergyMeter>(std::move(meter));
 }
 
-Opened OpenPrometheus(const std::string& url, const std::string& selector, bool simulated) {
-  PrometheusCounterOptions options =
-      CounterOptionsForMetric(url, selector.empty() ? kSimulatorEnergyMetric : selector);
-  options.simulated = simulated;
-  return std::unique_ptr<EnergyMeter>(std::make_unique<PrometheusCounterMeter>(options));
+Opened OpenPrometheus(const EnergySource& source, const v1::InferenceServer& server,
+                      const EnergyEnvironment& env) {
+  PrometheusOptions options;
+  options.url = source.url;
+  options.selector = source.selector;
+  if (absl::StartsWith(source.selector.metric, "joulebench_sim_")) {
+    options.simulated = server.simulated();
+  } else {
+    JB_ASSIGN_OR_RETURN(GpuSelection gpus,
+                        SelectGpus(env.gpus, env.cuda_visible_devices, env.nvidia_visible_devices));
+    options.gpus = std::move(gpus.ids);
+  }
+  return std::unique_ptr<EnergyMeter>(std::make_unique<PrometheusMeter>(options, env.clock));
 }
 
 Opened OpenEstimateCpu(const EnergyEnvironment& env) {
@@ -202,9 +209,7 @@ Opened Open(const EnergySource& source, const v1::InferenceServer& server,
       return std::unique_ptr<EnergyMeter>(std::move(meter));
     }
     case EnergySource::Kind::kPrometheus:
-      return OpenPrometheus(source.url, source.selector,
-                            server.simulated() && (source.selector.empty() ||
-                                                   source.selector == kSimulatorEnergyMetric));
+      return OpenPrometheus(source, server, env);
     case EnergySource::Kind::kEstimateCpu:
       return OpenEstimateCpu(env);
     case EnergySource::Kind::kEstimateRam:
@@ -268,10 +273,10 @@ absl::StatusOr<EnergySetup> SetUpEnergy(const EnergySpec& spec, const v1::Infere
 
   // auto
   if (server.simulated()) {
-    Opened sim = OpenAndProbe(
-        {EnergySource::Kind::kPrometheus, "simulator",
-         absl::StrCat(ServerRootUrl(server.base_url()), "/metrics"), kSimulatorEnergyMetric},
-        server, env);
+    JB_ASSIGN_OR_RETURN(
+        EnergySource counter,
+        ParseSource(absl::StrCat("prometheus=", ServerRootUrl(server.base_url()), "/metrics")));
+    Opened sim = OpenAndProbe(counter, server, env);
     if (!sim.ok()) {
       return absl::FailedPreconditionError(
           absl::StrCat("the simulator's energy counter: ", sim.status().message()));

@@ -15,7 +15,8 @@
 //                   rapl                  /sys/class/powercap RAPL packages plus DRAM
 //                   prometheus=URL[#SEL]  a counter or power gauge on a /metrics endpoint;
 //                                         SEL = METRIC[{label="value",...}][;unit=U][;domain=D]
-//                                         (default METRIC: the simulator's counter)
+//                                         (prometheus_selector.h; default: the simulator's
+//                                         counter); GPU series follow the GPU selection
 //                   estimate              estimate-cpu and estimate-ram
 //                   estimate-cpu          CodeCarbon's TDP x utilisation model (--cpu-tdp-w)
 //                   estimate-ram          CodeCarbon's RAM model
@@ -35,6 +36,7 @@
 #include "common/clock.h"
 #include "joulebench/v1/common.pb.h"
 #include "worker/energy/energy_meter.h"
+#include "worker/energy/prometheus_selector.h"
 
 namespace jb::worker {
 
@@ -46,9 +48,9 @@ struct EnergySource {
   Kind kind = Kind::kNvml;
   // As written, for messages ("prometheus=http://...").
   std::string text;
-  // kPrometheus: the endpoint and the selector text after '#' (may be empty).
+  // kPrometheus: the endpoint and the selector after '#' (the simulator's counter when none).
   std::string url;
-  std::string selector;
+  PrometheusSelector selector;
   // kEstimateParams: K in joules per (billion active parameters x token), when given.
   std::optional<double> params_k;
 };

@@ -1,66 +1,83 @@
-// PrometheusCounterMeter: energy from a counter on a Prometheus text endpoint: the simulator's
-// joulebench_sim_energy_joules_total, DCGM exporter's DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION
-// (millijoules), Kepler's kepler_node_platform_joules_total.
+// PrometheusMeter: energy from series on a Prometheus text endpoint: DCGM exporter's
+// DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION (mJ counter) or DCGM_FI_DEV_POWER_USAGE (W gauge),
+// Kepler's kepler_node_cpu_joules_total{zone=...}, the joulebench simulator's counter, or any
+// counter or gauge named by a selector (prometheus_selector.h).
 //
-// Each Read() scrapes the endpoint and sums every series of the metric (e.g. one per GPU),
-// scaled to joules, into one reading with method PROMETHEUS_COUNTER and source "URL METRIC".
-// The counter's own origin (exporter start) is the meter's origin. A counter that resets
-// between two reads is handled by MeasureWindow.
+// Each Read() scrapes the endpoint once and returns one reading per matching series:
+//   - counters: the series' increase since the meter's first read, through a CounterAccumulator
+//     per series, so an exporter restart (the counter starting again from 0) is absorbed and
+//     counted in counter_resets; method PROMETHEUS_COUNTER.
+//   - gauges: watts integrated between reads (trapezoid rule, times from the clock); the
+//     meter says needs_sampling, so the EnergySampler reads it every period during a window;
+//     method PROMETHEUS_POWER_INTEGRATED. The exporter's own update interval bounds what the
+//     sampler can see (docs/energy.md).
+// A reading's device is the series' GPU UUID (UUID, gpu_uuid), RAPL zone path or zone, or
+// GPU index label, else its label set; its domain comes from the selector (SeriesDomain).
+// Series left out: those with a RAPL zone that overlaps the package (core, uncore, psys)
+// unless the selector names a zone, as Kepler advises against summing zones; and GPU series
+// whose UUID or pci_bus_id is not among `gpus` when a GPU selection is given. Two matching
+// series for one device are refused (adding them could count a GPU twice, e.g. DCGM's
+// per-pod series), with the labels to narrow the selector by.
 // Thread-safety: thread-compatible (one reader at a time); the fetcher may block on HTTP.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
+#include "worker/energy/counters.h"
 #include "worker/energy/energy_meter.h"
+#include "worker/energy/prometheus_selector.h"
 
 namespace jb::worker {
 
 // Fetches the exposition text at a URL; HttpGetUrl (http_fetch.h) by default.
 using MetricsFetcher = std::function<absl::StatusOr<std::string>(const std::string& url)>;
 
-struct PrometheusCounterOptions {
-  // Full URL of the exposition, e.g. "http://127.0.0.1:8000/metrics".
+struct PrometheusOptions {
+  // Full URL of the exposition, e.g. "http://127.0.0.1:9400/metrics".
   std::string url;
-  // Exact metric name of the counter.
-  std::string metric = "joulebench_sim_energy_joules_total";
-  // Multiplier from the counter's unit to joules (0.001 for millijoules).
-  double joules_per_unit = 1.0;
-  // Reading domain: "gpu", "cpu", "dram" or "node".
-  std::string domain = "node";
-  // True for the joulebench simulator's counter: joules are simulated.
+  PrometheusSelector selector;
+  // GPU UUIDs and PCI bus ids (NVML form) to keep; empty keeps every series
+  // (energy/gpu_selection.h GpuSelection::ids).
+  std::vector<std::string> gpus;
+  // True for the joulebench simulator's series: joules are simulated.
   bool simulated = false;
-  // See MeterDescription::exclusive. True assumes the deployment model of DESIGN.md section 2:
-  // one worker per inference server and its devices. Detecting a shared server (and then
-  // reporting false) is the energy issue's exclusivity work.
+  // See MeterDescription::exclusive: true assumes DESIGN.md section 2's deployment, one worker
+  // per inference server and its devices.
   bool exclusive = true;
   // Limit on one scrape with the default fetcher.
   absl::Duration scrape_timeout = absl::Seconds(5);
 };
 
-class PrometheusCounterMeter : public EnergyMeter {
+class PrometheusMeter : public EnergyMeter {
  public:
-  // `fetcher` defaults to HttpGetUrl with options.scrape_timeout.
-  explicit PrometheusCounterMeter(PrometheusCounterOptions options, MetricsFetcher fetcher = {});
+  // `fetcher` defaults to HttpGetUrl with options.scrape_timeout; `clock` times gauge reads.
+  PrometheusMeter(PrometheusOptions options, Clock* clock, MetricsFetcher fetcher = {});
 
-  // Reads once; the error names the URL and the metric.
+  // Reads once; the error names the URL and the selector.
   absl::Status Probe() override;
   MeterDescription Describe() const override;
-  // Unavailable when the scrape fails, NotFound when the metric is absent, InvalidArgument
-  // when the text does not parse or the sum is not a finite number.
+  // Unavailable when the scrape fails; NotFound when no series matches (saying which series
+  // of the metric there are); InvalidArgument when the text does not parse, a value is not a
+  // finite number, or two series are one device.
   absl::StatusOr<std::vector<joulebench::v1::EnergyReading>> Read() override;
 
  private:
-  const PrometheusCounterOptions options_;
-  const MetricsFetcher fetcher_;
-};
+  struct Series {
+    CounterAccumulator counter;
+    PowerIntegrator power;
+  };
 
-// Defaults for counters the worker knows by name: unit scale and domain for
-// DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION (mJ, gpu), kepler_node_platform_joules_total (J, node)
-// and joulebench_sim_energy_joules_total (J, node). Other metrics: joules, domain "node".
-PrometheusCounterOptions CounterOptionsForMetric(const std::string& url, const std::string& metric);
+  const PrometheusOptions options_;
+  Clock* const clock_;
+  const MetricsFetcher fetcher_;
+  // By domain and device.
+  std::map<std::pair<std::string, std::string>, Series> series_;
+};
 
 }  // namespace jb::worker

@@ -125,18 +125,27 @@ absl::StatusOr<std::vector<PrometheusSample>> ParsePrometheusText(absl::string_v
   return samples;
 }
 
-absl::StatusOr<double> SumPrometheusMetric(absl::string_view text, absl::string_view name) {
-  absl::StatusOr<std::vector<PrometheusSample>> samples = ParsePrometheusText(text);
-  if (!samples.ok()) return samples.status();
-  double sum = 0;
-  bool found = false;
-  for (const PrometheusSample& sample : *samples) {
-    if (sample.name != name) continue;
-    sum += sample.value;
-    found = true;
+absl::StatusOr<PrometheusSample> ParsePrometheusSeries(absl::string_view text) {
+  SkipSpaces(text);
+  PrometheusSample series;
+  series.name = ConsumeName(text);
+  if (series.name.empty()) return absl::InvalidArgumentError("expected a metric name");
+  SkipSpaces(text);
+  if (absl::ConsumePrefix(&text, "{")) {
+    if (absl::Status labels = ConsumeLabels(text, series); !labels.ok()) return labels;
   }
-  if (!found) return absl::NotFoundError(absl::StrCat("no series of metric ", name));
-  return sum;
+  SkipSpaces(text);
+  if (!text.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("unexpected '", text, "' after the series"));
+  }
+  return series;
+}
+
+std::optional<std::string> LabelValue(const PrometheusSample& sample, absl::string_view name) {
+  for (const auto& [label, value] : sample.labels) {
+    if (label == name) return value;
+  }
+  return std::nullopt;
 }
 
 }  // namespace jb::worker

@@ -36,8 +36,12 @@ struct PrometheusSample {
 // Every sample line of `text`, in order. InvalidArgument naming the line for malformed input.
 absl::StatusOr<std::vector<PrometheusSample>> ParsePrometheusText(absl::string_view text);
 
-// The sum over every series of the metric `name` (exact name, every label set).
-// NotFound when no series has that name; InvalidArgument when `text` does not parse.
-absl::StatusOr<double> SumPrometheusMetric(absl::string_view text, absl::string_view name);
+// One series written as in the exposition without its value, `name` or `name{a="b",...}`
+// (spaces allowed around tokens), e.g. a selector's metric part. InvalidArgument saying what
+// was expected where.
+absl::StatusOr<PrometheusSample> ParsePrometheusSeries(absl::string_view text);
+
+// The value of `sample`'s label `name`, nullopt when it has none.
+std::optional<std::string> LabelValue(const PrometheusSample& sample, absl::string_view name);
 
 }  // namespace jb::worker
