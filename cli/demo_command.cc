@@ -2,10 +2,12 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "cli/admin_connection.h"
 #include "cli/command.h"
 #include "cli/local_stack.h"
@@ -66,20 +68,35 @@ absl::Status PrintSummary(const std::string& db_url, int64_t sweep_id) {
   if (!s.ok()) return s;
   TextTable table({"task", "model", "hardware", "samples", "errors", "score [95% CI]", "metric",
                    "TTFT p50 s", "TPOT ms", "e2e s", "J/query", "J/query above idle",
-                   "energy method"});
+                   "energy method", "gCO2e/query", "USD/1k queries"});
   bool simulated = false;
+  std::set<std::string> carbon_sources;
+  std::set<std::string> cost_bases;
   for (const auto& c : cells) {
     std::string method = c.method;
     if (c.simulated) method += " (simulated)";
     if (c.estimated) method += " (estimate)";
     simulated = simulated || c.simulated;
+    if (!c.carbon_sources.empty()) carbon_sources.insert(c.carbon_sources);
+    if (!c.cost_basis.empty())
+      cost_bases.insert(absl::StrCat(c.hardware_class, ": ", c.cost_basis));
     table.AddRow({c.task, c.model, c.hardware_class, absl::StrCat(c.samples),
                   absl::StrCat(c.errors), ScoreWithInterval(c), c.score_metric,
                   Num(c.p50_ttft_s, "%.3f"), Num(c.mean_tpot_s * 1e3, "%.2f"),
                   Num(c.mean_e2e_s, "%.3f"), Num(c.joules_per_query, "%.2f"),
-                  Num(c.above_idle_joules_per_query, "%.2f"), method});
+                  Num(c.above_idle_joules_per_query, "%.2f"), method,
+                  Num(c.carbon_g_per_query, "%.3g"), Num(c.cost_usd_per_query * 1e3, "%.3g")});
   }
   std::cout << "\nSummary of sweep " << sweep_id << ":\n" << table.Render();
+  if (!carbon_sources.empty()) {
+    std::cout << "Carbon is kWh x PUE x grid intensity from " << absl::StrJoin(carbon_sources, "; ")
+              << ".\n";
+  }
+  if (!cost_bases.empty()) {
+    std::cout << "Cost is the hardware price per hour x wall time plus kWh x PUE x the electricity "
+                 "price, as declared in the sweep file (parts included: "
+              << absl::StrJoin(cost_bases, ", ") << ").\n";
+  }
   if (simulated) {
     std::cout << "Scores, latencies and joules above come from `joulebench sim`: they show the "
                  "pipeline working, not any real model or machine.\n";

@@ -5,6 +5,7 @@
 #include "coordinator/planner.h"
 #include "coordinator/suite_resolver.h"
 #include "coordinator/sweep_spec.h"
+#include "storage/hardware_class_repository.h"
 #include "storage/model_repository.h"
 #include "storage/shard_queue.h"
 #include "storage/suite_repository.h"
@@ -68,6 +69,10 @@ absl::StatusOr<v1::SubmitSweepResponse> SweepService::Submit(
     if (request.dry_run()) return absl::OkStatus();
     for (const ModelEntry& model : spec.models) {
       if (model.declared) JB_RETURN_IF_ERROR(storage::UpsertModel(tx, model.spec));
+    }
+    for (const auto& [name, prices] : spec.hardware_prices) {
+      JB_RETURN_IF_ERROR(storage::SetHardwarePrices(tx, name, prices.price_per_hour_usd,
+                                                    prices.electricity_usd_per_kwh));
     }
     for (const tasks::Suite& suite : suites) {
       JB_RETURN_IF_ERROR(storage::PutSuite(tx, suite.task, suite.samples));

@@ -1,10 +1,13 @@
 #include "coordinator/sweep_spec.h"
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status_macros.h"
 #include "yaml-cpp/yaml.h"
 
 namespace jb::coordinator {
@@ -119,6 +122,47 @@ absl::StatusOr<ModelEntry> ParseModel(const Errors& errors, const YAML::Node& no
   return entry;
 }
 
+// A hardware class entry: a name, or {name, price_per_hour_usd, electricity_usd_per_kwh}.
+absl::Status ParseHardwareClass(const Errors& errors, const YAML::Node& node, size_t i,
+                                SweepSpec* spec) {
+  const std::string field = absl::StrCat("hardware_classes[", i, "]");
+  std::string name;
+  if (node.IsScalar()) {
+    name = node.Scalar();
+  } else if (node.IsMap()) {
+    absl::Status keys = CheckKeys(errors, node, field + ".",
+                                  {"name", "price_per_hour_usd", "electricity_usd_per_kwh"});
+    if (!keys.ok()) return keys;
+    if (!node["name"]) return errors.At(node, field + ".name", "required field is missing");
+    auto v = Scalar<std::string>(errors, node["name"], field + ".name", "a string");
+    if (!v.ok()) return v.status();
+    name = *v;
+    HardwarePrices prices;
+    for (auto [key, out] :
+         {std::pair{"price_per_hour_usd", &prices.price_per_hour_usd},
+          std::pair{"electricity_usd_per_kwh", &prices.electricity_usd_per_kwh}}) {
+      if (!node[key]) continue;
+      const std::string key_field = absl::StrCat(field, ".", key);
+      auto price = Scalar<double>(errors, node[key], key_field, "a number of US dollars");
+      if (!price.ok()) return price.status();
+      if (!(*price >= 0) || !std::isfinite(*price)) {
+        return errors.At(node[key], key_field, "must be a non-negative number of US dollars");
+      }
+      *out = *price;
+    }
+    spec->hardware_prices[name] = prices;
+  } else {
+    return errors.At(node, field, "expected a hardware class name or a map with name and prices");
+  }
+  if (name.empty()) return errors.At(node, field, "the class name must not be empty");
+  if (std::find(spec->hardware_classes.begin(), spec->hardware_classes.end(), name) !=
+      spec->hardware_classes.end()) {
+    return errors.At(node, field, absl::StrCat("hardware class '", name, "' is listed twice"));
+  }
+  spec->hardware_classes.push_back(name);
+  return absl::OkStatus();
+}
+
 absl::Status ParseGeneration(const Errors& errors, const YAML::Node& node,
                              GenerationOverrides* out) {
   if (!node.IsMap()) return errors.At(node, "generation", "expected a map");
@@ -200,9 +244,13 @@ absl::Status ParseTop(const Errors& errors, const YAML::Node& root, SweepSpec* s
                    absl::EndsWith(ref, ".yaml") || absl::EndsWith(ref, ".yml");
     spec->tasks.push_back({ref, is_path, tasks[i].Mark().line + 1});
   }
-  auto classes = StringList(errors, root["hardware_classes"], "hardware_classes");
-  if (!classes.ok()) return classes.status();
-  spec->hardware_classes = *classes;
+  const YAML::Node& classes = root["hardware_classes"];
+  if (!classes.IsSequence() || classes.size() == 0) {
+    return errors.At(classes, "hardware_classes", "expected a non-empty list");
+  }
+  for (size_t i = 0; i < classes.size(); ++i) {
+    JB_RETURN_IF_ERROR(ParseHardwareClass(errors, classes[i], i, spec));
+  }
 
   struct CountField {
     const char* key;

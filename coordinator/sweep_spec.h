@@ -8,7 +8,9 @@
 //     - {name: sim-small-1b, parameters: 1.1e9, active_parameters: 1.1e9, family: sim}
 //     - sim-large-70b                # a bare name must already be known to the coordinator
 //   tasks: [sentiment-mini, ./my-suite]   # built-in suite names or suite directories
-//   hardware_classes: [sim-gpu]      # required
+//   hardware_classes:                # required; a name, or a map declaring its prices
+//     - sim-cpu
+//     - {name: h100x1, price_per_hour_usd: 2.5, electricity_usd_per_kwh: 0.15}
 //   repeats: 1                       # sweep repeats of every cell
 //   sample_limit: 0                  # per task, 0 = all samples
 //   shard_size: 10                   # samples per shard
@@ -56,12 +58,21 @@ struct GenerationOverrides {
   std::optional<joulebench::v1::Endpoint> endpoint;
 };
 
+// Prices a spec declares for a hardware class (cost per query, docs/energy.md). Declared
+// prices are stored with the class and replace the stored ones; others are kept.
+struct HardwarePrices {
+  std::optional<double> price_per_hour_usd;
+  std::optional<double> electricity_usd_per_kwh;
+};
+
 struct SweepSpec {
   std::string source_name;
   std::string name;
   std::vector<ModelEntry> models;
   std::vector<TaskEntry> tasks;
   std::vector<std::string> hardware_classes;
+  // By class name, for the classes written as maps.
+  std::map<std::string, HardwarePrices> hardware_prices;
   uint32_t repeats = 1;
   uint32_t sample_limit = 0;
   uint32_t shard_size = 25;

@@ -90,15 +90,25 @@ absl::StatusOr<std::vector<CellSummary>> SummarizeSweep(pqxx::transaction_base& 
              SUM(m.above_idle_energy_j) AS above_idle_j,
              array_agg(DISTINCT m.method) AS methods,
              BOOL_OR(m.estimated) AS estimated,
-             BOOL_OR(m.simulated) AS simulated
+             BOOL_OR(m.simulated) AS simulated,
+             SUM(m.wall_time_s) AS wall_s,
+             SUM(m.total_energy_j / 3.6e6 * m.pue) AS facility_kwh,
+             CASE WHEN COUNT(m.carbon_intensity_g_per_kwh) = COUNT(*)
+                  THEN SUM(m.total_energy_j / 3.6e6 * m.pue * m.carbon_intensity_g_per_kwh)
+             END AS carbon_g,
+             string_agg(DISTINCT NULLIF(m.carbon_intensity_source, ''), '; ') AS carbon_sources
       FROM shards s JOIN shard_measurements m ON m.shard_id = s.id
       WHERE s.sweep_id = $1
       GROUP BY s.model, s.task, s.hardware_class
     )
     SELECT r.model, r.task, r.hardware_class, r.samples, r.errors, r.answer_methods, r.mean_e2e_s,
            e.energy_j, e.above_idle_j, COALESCE(e.methods, '{}'),
-           COALESCE(e.estimated, false), COALESCE(e.simulated, false), r.p50_ttft_s, r.mean_tpot_s
+           COALESCE(e.estimated, false), COALESCE(e.simulated, false), r.p50_ttft_s, r.mean_tpot_s,
+           e.carbon_g, COALESCE(e.carbon_sources, ''),
+           h.price_per_hour_usd * e.wall_s / 3600 AS hardware_usd,
+           h.electricity_usd_per_kwh * e.facility_kwh AS electricity_usd
     FROM results r LEFT JOIN energy e USING (model, task, hardware_class)
+         LEFT JOIN hardware_classes h ON h.name = r.hardware_class
     ORDER BY r.task, r.model, r.hardware_class)sql";
   std::vector<CellSummary> out;
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -120,6 +130,20 @@ absl::StatusOr<std::vector<CellSummary>> SummarizeSweep(pqxx::transaction_base& 
     cell.simulated = row[11].as<bool>();
     cell.p50_ttft_s = row[12].is_null() ? nan : row[12].as<double>();
     cell.mean_tpot_s = row[13].is_null() ? nan : row[13].as<double>();
+    const double per_query = cell.samples > 0 ? 1.0 / static_cast<double>(cell.samples) : nan;
+    cell.carbon_g_per_query = row[14].is_null() ? nan : row[14].as<double>() * per_query;
+    cell.carbon_sources = row[15].as<std::string>();
+    const bool hardware = !row[16].is_null();
+    const bool electricity = !row[17].is_null();
+    cell.cost_basis = hardware && electricity ? "hardware+electricity"
+                      : hardware              ? "hardware"
+                      : electricity           ? "electricity"
+                                              : "";
+    cell.cost_usd_per_query =
+        cell.cost_basis.empty()
+            ? nan
+            : ((hardware ? row[16].as<double>() : 0) + (electricity ? row[17].as<double>() : 0)) *
+                  per_query;
     JB_ASSIGN_OR_RETURN(tasks::TaskScores scores,
                         ScoreCell(tx, sweep_id, cell.model, cell.task, cell.hardware_class));
     cell.score = nan;

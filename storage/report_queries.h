@@ -8,7 +8,12 @@
 //
 // Joules are the stored truth: J/query here is the shard measurements' total joules divided by
 // the results they produced, and the method column is the weakest method in the cell, so a
-// simulated or estimated figure is always labelled.
+// simulated or estimated figure is always labelled. Carbon and cost are derived from the
+// joules at query time (DESIGN.md section 5), so a corrected price re-prices history:
+//   carbon = sum over shards of kWh x PUE x grid intensity (each shard's, as its worker
+//            recorded them);
+//   cost   = the class's price per hour x the shards' wall time
+//            + sum over shards of kWh x PUE x the class's electricity price.
 // Thread-safety: free functions over a caller's transaction.
 #pragma once
 
@@ -46,6 +51,16 @@ struct CellSummary {
   std::string method;  // weakest method among the cell's measurements
   bool estimated = false;
   bool simulated = false;
+  // Grams CO2e per result row (NaN when a shard lacks joules or an intensity), and the
+  // intensities' sources, distinct, joined by "; " (e.g. "world-average:475 (...)", the
+  // labelled fallback for workers without a region).
+  double carbon_g_per_query = 0;
+  std::string carbon_sources;
+  // US dollars per result row (NaN when the class has no price, or only an electricity price
+  // and no joules), and which parts it includes: "hardware+electricity", "hardware",
+  // "electricity", or "" when nothing is priced.
+  double cost_usd_per_query = 0;
+  std::string cost_basis;
 };
 
 // One row per (model, task, hardware class) of the sweep, ordered by task, model, class.

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "storage/hardware_class_repository.h"
 #include "storage/model_repository.h"
 #include "storage/sql_values.h"
 
@@ -49,10 +50,8 @@ absl::StatusOr<std::string> RegisterWorker(pqxx::work& w, const std::string& nam
   for (const v1::ServedModel& m : server.models()) models.push_back(m.name());
   JB_RETURN_IF_ERROR(EnsureModels(w, models));
   const std::string gpu_product = hardware.gpus().empty() ? "" : hardware.gpus(0).product();
-  w.exec_params0(
-      "INSERT INTO hardware_classes (name, gpu_product, gpu_count) VALUES ($1, $2, $3) "
-      "ON CONFLICT (name) DO NOTHING",
-      hardware.hardware_class(), gpu_product, hardware.gpus_size());
+  JB_RETURN_IF_ERROR(
+      EnsureHardwareClass(w, hardware.hardware_class(), gpu_product, hardware.gpus_size()));
   JB_ASSIGN_OR_RETURN(std::string hardware_json, ProtoToJson(hardware));
   JB_ASSIGN_OR_RETURN(std::string server_json, ProtoToJson(server));
   return w

@@ -152,6 +152,23 @@ TEST_F(ServicesTest, DryRunAndRejectedSpecsWriteNothing) {
   EXPECT_EQ(Count("SELECT count(*) FROM models"), 0);
 }
 
+TEST_F(ServicesTest, DeclaredHardwarePricesAreStoredWithTheSweepOnly) {
+  const std::string priced =
+      "name: t\nmodels: [{name: m1, parameters: 1}]\ntasks: [sentiment-mini]\n"
+      "hardware_classes: [{name: gpu, price_per_hour_usd: 2.5, electricity_usd_per_kwh: 0.15}, "
+      "cpu]\n";
+  v1::SubmitSweepRequest request;
+  request.set_spec_yaml(priced);
+  request.set_dry_run(true);
+  ASSERT_OK(sweeps_->Submit(request).status());
+  EXPECT_EQ(Count("SELECT count(*) FROM hardware_classes"), 0);
+  Submit(priced);
+  EXPECT_EQ(Count("SELECT count(*) FROM hardware_classes"), 1);  // cpu declares no price
+  EXPECT_EQ(Count("SELECT count(*) FROM hardware_classes WHERE name = 'gpu' "
+                  "AND price_per_hour_usd = 2.5 AND electricity_usd_per_kwh = 0.15"),
+            1);
+}
+
 TEST_F(ServicesTest, AModelDiscoveredFromAWorkerMayBeNamedBare) {
   Register("w", "gpu", {"served-model"});
   Submit(

@@ -17,7 +17,10 @@ models:
     family: mix
   - small
 tasks: [sentiment-mini, ./local/suite, gsm8k.yaml]
-hardware_classes: [h100x1, cpu]
+hardware_classes:
+  - {name: h100x1, price_per_hour_usd: 2.49, electricity_usd_per_kwh: 0.12}
+  - cpu
+  - {name: l4, price_per_hour_usd: 0.8}
 repeats: 2
 sample_limit: 30
 shard_size: 8
@@ -44,7 +47,12 @@ TEST(SweepSpecTest, ParsesEveryField) {
   EXPECT_FALSE(spec.tasks[0].is_path);
   EXPECT_TRUE(spec.tasks[1].is_path);
   EXPECT_TRUE(spec.tasks[2].is_path) << "a task YAML file is a path without a '/'";
-  EXPECT_EQ(spec.hardware_classes, (std::vector<std::string>{"h100x1", "cpu"}));
+  EXPECT_EQ(spec.hardware_classes, (std::vector<std::string>{"h100x1", "cpu", "l4"}));
+  ASSERT_EQ(spec.hardware_prices.size(), 2u);  // the bare name declares no prices
+  EXPECT_EQ(spec.hardware_prices.at("h100x1").price_per_hour_usd, 2.49);
+  EXPECT_EQ(spec.hardware_prices.at("h100x1").electricity_usd_per_kwh, 0.12);
+  EXPECT_EQ(spec.hardware_prices.at("l4").price_per_hour_usd, 0.8);
+  EXPECT_EQ(spec.hardware_prices.at("l4").electricity_usd_per_kwh, std::nullopt);
   EXPECT_EQ(spec.repeats, 2u);
   EXPECT_EQ(spec.sample_limit, 30u);
   EXPECT_EQ(spec.shard_size, 8u);
@@ -107,7 +115,23 @@ INSTANTIATE_TEST_SUITE_P(
                 "s.yaml:5: generation.max_token: unknown field"},
         BadCase{"name: x\nmodels: [{name: m, parameters: -1}]\ntasks: [t]\n"
                 "hardware_classes: [c]\n",
-                "models[0].parameters: must be positive"}));
+                "models[0].parameters: must be positive"},
+        BadCase{"name: x\nmodels: [m]\ntasks: [t]\nhardware_classes:\n"
+                "  - {name: c, price_per_hour_usd: -2}\n",
+                "s.yaml:5: hardware_classes[0].price_per_hour_usd: must be a non-negative number"},
+        BadCase{"name: x\nmodels: [m]\ntasks: [t]\nhardware_classes:\n"
+                "  - {name: c, electricity_usd_per_kwh: cheap}\n",
+                "electricity_usd_per_kwh: expected a number of US dollars, got 'cheap'"},
+        BadCase{"name: x\nmodels: [m]\ntasks: [t]\nhardware_classes:\n"
+                "  - c\n  - {name: d, price: 2}\n",
+                "s.yaml:6: hardware_classes[1].price: unknown field"},
+        BadCase{"name: x\nmodels: [m]\ntasks: [t]\nhardware_classes:\n"
+                "  - {price_per_hour_usd: 2}\n",
+                "hardware_classes[0].name: required field is missing"},
+        BadCase{"name: x\nmodels: [m]\ntasks: [t]\nhardware_classes: [c, {name: c}]\n",
+                "hardware_classes[1]: hardware class 'c' is listed twice"},
+        BadCase{"name: x\nmodels: [m]\ntasks: [t]\nhardware_classes: []\n",
+                "s.yaml:4: hardware_classes: expected a non-empty list"}));
 
 TEST(SweepSpecTest, OverridesReplaceOnlyWhatTheyName) {
   v1::GenerationSettings base;

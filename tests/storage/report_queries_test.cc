@@ -2,7 +2,9 @@
 
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "storage/hardware_class_repository.h"
 #include "storage/measurement_repository.h"
 #include "storage/result_repository.h"
 #include "tests/storage/storage_test_base.h"
@@ -17,8 +19,9 @@ class ReportQueriesTest : public testing::StorageTest {
  protected:
   // Leases the next shard, stores `results` scored `score`, and a measurement of `joules` by
   // `method`.
+  // The measurement also records `wall_s`, PUE and the grid intensity (0: none recorded).
   void RunShard(const std::string& worker, int results, double joules, v1::EnergyMethod method,
-                double score = 1) {
+                double score = 1, double wall_s = 0, double pue = 1, double intensity = 0) {
     auto leased = Acquire(worker);
     ASSERT_TRUE(leased.has_value());
     std::vector<v1::SampleResult> batch;
@@ -38,6 +41,10 @@ class ReportQueriesTest : public testing::StorageTest {
     m.set_total_energy_j(joules);
     m.set_method(method);
     m.set_estimated(method == v1::ENERGY_METHOD_ESTIMATE_TDP);
+    m.set_wall_time_s(wall_s);
+    m.set_pue(pue);
+    m.set_carbon_intensity_g_per_kwh(intensity);
+    if (intensity > 0) m.set_carbon_intensity_source(absl::StrCat("table:", intensity));
     ASSERT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
       JB_RETURN_IF_ERROR(InsertResults(w, leased->shard_id, leased->epoch, worker, batch));
       return InsertMeasurement(w, leased->shard_id, leased->epoch, worker, m).status();
@@ -78,6 +85,51 @@ TEST_F(ReportQueriesTest, CellShowsItsWeakestMethodAndJoulesPerQuery) {
   EXPECT_DOUBLE_EQ(cells[0].mean_tpot_s, 0.02);
 }
 
+TEST_F(ReportQueriesTest, CarbonAndCostAreDerivedFromTheJoulesWallTimeAndPrices) {
+  SeedSuite();
+  std::string worker = AddWorker("w", {"m1"});
+  int64_t sweep = AddSweep({Planned("m1", 0, 4), Planned("m1", 4, 8)});
+  // 3.6 MJ = 1 kWh over 600 s at PUE 1.5 and 400 g/kWh; 7.2 MJ over 1200 s at PUE 1, 100 g/kWh.
+  RunShard(worker, 4, 3.6e6, v1::ENERGY_METHOD_RAPL, 1, 600, 1.5, 400);
+  RunShard(worker, 4, 7.2e6, v1::ENERGY_METHOD_RAPL, 1, 1200, 1.0, 100);
+  std::vector<CellSummary> cells = Summarize(sweep);
+  ASSERT_EQ(cells.size(), 1u);
+  // (1 x 1.5 x 400 + 2 x 1 x 100) g over 8 queries.
+  EXPECT_DOUBLE_EQ(cells[0].carbon_g_per_query, 800.0 / 8);
+  EXPECT_EQ(cells[0].carbon_sources, "table:100; table:400");
+  EXPECT_TRUE(std::isnan(cells[0].cost_usd_per_query));  // no prices yet
+  EXPECT_EQ(cells[0].cost_basis, "");
+
+  ASSERT_OK(db().Transact(
+      [&](pqxx::work& w) { return SetHardwarePrices(w, testing::kClass, 3.0, std::nullopt); }));
+  cells = Summarize(sweep);
+  EXPECT_DOUBLE_EQ(cells[0].cost_usd_per_query, 3.0 * 0.5 / 8);  // 1800 s at $3/h
+  EXPECT_EQ(cells[0].cost_basis, "hardware");
+
+  // Prices are read at query time: a corrected electricity price re-prices the stored sweep.
+  ASSERT_OK(db().Transact(
+      [&](pqxx::work& w) { return SetHardwarePrices(w, testing::kClass, std::nullopt, 0.2); }));
+  cells = Summarize(sweep);
+  // $1.50 of hardware + (1.5 + 2) kWh at the facility x $0.20.
+  EXPECT_DOUBLE_EQ(cells[0].cost_usd_per_query, (1.5 + 3.5 * 0.2) / 8);
+  EXPECT_EQ(cells[0].cost_basis, "hardware+electricity");
+}
+
+TEST_F(ReportQueriesTest, AShardWithoutAnIntensityLeavesTheCellsCarbonUnknown) {
+  SeedSuite();
+  std::string worker = AddWorker("w", {"m1"});
+  int64_t sweep = AddSweep({Planned("m1", 0, 4), Planned("m1", 4, 8)});
+  RunShard(worker, 4, 3.6e6, v1::ENERGY_METHOD_RAPL, 1, 600, 1, 400);
+  RunShard(worker, 4, 3.6e6, v1::ENERGY_METHOD_RAPL, 1, 600, 1, 0);
+  ASSERT_OK(db().Transact(
+      [&](pqxx::work& w) { return SetHardwarePrices(w, testing::kClass, std::nullopt, 0.1); }));
+  std::vector<CellSummary> cells = Summarize(sweep);
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_TRUE(std::isnan(cells[0].carbon_g_per_query));  // not half of it
+  EXPECT_DOUBLE_EQ(cells[0].cost_usd_per_query, 2 * 0.1 / 8);
+  EXPECT_EQ(cells[0].cost_basis, "electricity");
+}
+
 TEST_F(ReportQueriesTest, UnmeteredCellHasNoJoulesAndMethodNone) {
   SeedSuite();
   AddWorker("w", {"m1"});
@@ -88,6 +140,8 @@ TEST_F(ReportQueriesTest, UnmeteredCellHasNoJoulesAndMethodNone) {
   EXPECT_TRUE(std::isnan(cells[0].energy_j));
   EXPECT_TRUE(std::isnan(cells[0].p50_ttft_s));
   EXPECT_EQ(cells[0].method, "none");
+  EXPECT_TRUE(std::isnan(cells[0].carbon_g_per_query));
+  EXPECT_TRUE(std::isnan(cells[0].cost_usd_per_query));
   EXPECT_EQ(cells[0].score_metric, "");
   EXPECT_TRUE(std::isnan(cells[0].score));
 }
