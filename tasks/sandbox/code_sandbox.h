@@ -104,7 +104,8 @@ class CodeSandbox {
   // afterwards. Errors only for failures of the sandbox itself (see the contract above).
   absl::StatusOr<ProgramResult> RunPython(const std::string& program) const;
   // The same with this run's wall-clock limit set to `timeout_s` (a task's code_timeout_s), and
-  // its CPU limit to at most that many seconds, rounded up. REQUIRES: timeout_s > 0.
+  // its CPU limit to at most that many seconds, rounded up, plus one (a backstop behind the
+  // wall timeout). REQUIRES: timeout_s > 0.
   absl::StatusOr<ProgramResult> RunPython(const std::string& program, double timeout_s) const;
 
   // The isolation in force, e.g. "netns+pidns+landlock+uid 65534+rlimits", or
