@@ -32,6 +32,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "bench/bench_util.h"
 #include "common/net.h"
 #include "common/process.h"
 #include "common/text_table.h"
@@ -56,50 +57,6 @@ struct Flags {
   std::string only;
   // Multiplies the request counts (0.25 for a quick look).
   double scale = 1;
-};
-
-double CpuSeconds(int who) {
-  rusage usage{};
-  getrusage(who, &usage);
-  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-std::string Fixed(double value, int digits) { return absl::StrFormat("%.*f", digits, value); }
-
-// `joulebench sim` on a free loopback port, up and healthy.
-class SimProcess {
- public:
-  static std::unique_ptr<SimProcess> Start(const Flags& flags, const std::string& profile) {
-    auto sim = std::unique_ptr<SimProcess>(new SimProcess());
-    absl::StatusOr<int> port = PickFreePort();
-    if (!port.ok()) return nullptr;
-    sim->port_ = *port;
-    SubprocessOptions options;
-    options.argv = {flags.joulebench, "sim",   "--listen",    absl::StrCat("127.0.0.1:", *port),
-                    "--profile",      profile, "--log-level", "warn"};
-    options.log_path = absl::StrCat("/tmp/jb_inference_bench_sim_", getpid(), ".log");
-    absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Start(options);
-    if (!process.ok()) {
-      std::cerr << "cannot start the simulator: " << process.status() << "\n";
-      return nullptr;
-    }
-    sim->process_ = *std::move(process);
-    for (int i = 0; i < 200; ++i) {
-      if (worker::HttpGetUrl(sim->Url("/health")).ok()) return sim;
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    std::cerr << "the simulator did not become healthy; see " << options.log_path << "\n";
-    return nullptr;
-  }
-  std::string Url(const std::string& path) const {
-    return absl::StrCat("http://127.0.0.1:", port_, path);
-  }
-
- private:
-  SimProcess() = default;
-  int port_ = 0;
-  std::unique_ptr<Subprocess> process_;
 };
 
 InferenceRequest BenchRequest(uint32_t max_tokens) {
@@ -202,7 +159,8 @@ std::optional<WrkRun> RunWrk(const SimProcess& sim, const InferenceRequest& requ
 }
 
 bool ClientCost(const Flags& flags) {
-  std::unique_ptr<SimProcess> sim = SimProcess::Start(flags, "builtin:bench-zero");
+  std::unique_ptr<SimProcess> sim =
+      SimProcess::Start(flags.joulebench, "builtin:bench-zero", "jb_inference_bench_sim");
   if (sim == nullptr) return false;
   std::unique_ptr<worker::HttpInferenceClient> client = Client(*sim);
   if (client == nullptr) return false;
@@ -254,7 +212,8 @@ void FidelityRow(TextTable& table, const std::string& name, const std::vector<do
 }
 
 bool TimingFidelity(const Flags& flags) {
-  std::unique_ptr<SimProcess> sim = SimProcess::Start(flags, "builtin:bench-fidelity");
+  std::unique_ptr<SimProcess> sim =
+      SimProcess::Start(flags.joulebench, "builtin:bench-fidelity", "jb_inference_bench_sim");
   if (sim == nullptr) return false;
   std::unique_ptr<worker::HttpInferenceClient> client = Client(*sim);
   if (client == nullptr) return false;

@@ -185,8 +185,7 @@ absl::StatusOr<ProgramResult> CodeSandbox::RunPython(const std::string& program,
   // The CPU limit is a backstop a second past the wall timeout: a single-threaded busy loop
   // uses CPU no faster than wall time, so it meets the timeout first and is reported timed
   // out, instead of racing the kernel's SIGKILL at the same instant.
-  limits.cpu_s =
-      std::max(1, std::min(limits.cpu_s, static_cast<int>(std::ceil(timeout_s)) + 1));
+  limits.cpu_s = std::max(1, std::min(limits.cpu_s, static_cast<int>(std::ceil(timeout_s)) + 1));
   std::optional<sandbox_internal::FileOwner> owner;
   if (plan_->drop_to_nobody) owner = {plan_->sandbox_uid, plan_->sandbox_gid};
   JB_ASSIGN_OR_RETURN(std::unique_ptr<sandbox_internal::RunDirectory> dir,

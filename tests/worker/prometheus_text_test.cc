@@ -88,6 +88,22 @@ TEST(PrometheusTextTest, MalformedLineFailsNamingItsLineNumber) {
   EXPECT_THAT(ParsePrometheusText("x 1 2 3\n"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(PrometheusTextTest, OnlyMetricParsesThatMetricsLinesAlone) {
+  const char* text =
+      "# TYPE m_total counter\n"
+      "m_total{gpu=\"0\"} 1\n"
+      "m_total_created{gpu=\"0\"} 1700000000\n"
+      "other{ broken\n"
+      "m_total 2\n";
+  ASSERT_OK_AND_ASSIGN(std::vector<PrometheusSample> samples, ParsePrometheusText(text, "m_total"));
+  ASSERT_EQ(samples.size(), 2u);
+  EXPECT_EQ(samples[0].value, 1);
+  EXPECT_EQ(samples[1].value, 2);
+  EXPECT_THAT(ParsePrometheusText(text), StatusIs(absl::StatusCode::kInvalidArgument, "line 4"));
+  EXPECT_THAT(ParsePrometheusText("m_total{ 1\n", "m_total"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "line 1"));
+}
+
 TEST(PrometheusTextTest, SeriesParseWithoutAValue) {
   ASSERT_OK_AND_ASSIGN(PrometheusSample bare, ParsePrometheusSeries(" m_total "));
   EXPECT_EQ(bare.name, "m_total");

@@ -48,11 +48,11 @@ models:
 
 class SimClientTest : public ::testing::Test {
  protected:
-  void StartSim(const std::string& profile_yaml) {
+  void StartSim(const std::string& profile_yaml, sim::SimServerOptions options = {}) {
     absl::StatusOr<sim::Profile> profile = sim::ParseProfile("test", profile_yaml);
     ASSERT_TRUE(profile.ok()) << profile.status();
     auto oracle = std::make_shared<const sim::Oracle>(*profile, std::vector<tasks::Suite>{});
-    sim_ = std::make_unique<sim::SimServer>(*profile, oracle);
+    sim_ = std::make_unique<sim::SimServer>(*profile, oracle, options);
     ASSERT_OK_AND_ASSIGN(port_, sim_->Start("127.0.0.1", 0));
   }
 
@@ -198,6 +198,23 @@ TEST_F(SimClientTest, EnergyCounterAndSampledPowerGaugeAgreeOverAWindow) {
   // and sampling at 10 ms misses part of a sample at each load change: measured 0.4-0.6%
   // apart on an idle machine; 5% leaves room for a loaded one.
   EXPECT_NEAR(gauge.total_energy_j(), counter.total_energy_j(), 0.05 * counter.total_energy_j());
+}
+
+// The meter keeps its scrape connection alive between reads; when the server has closed it in
+// the meantime (a gap between windows longer than the keep-alive), the next read reconnects.
+TEST_F(SimClientTest, PrometheusMeterReadsAgainAfterTheServerClosedItsConnection) {
+  StartSim(Profile(), {.keep_alive_timeout_s = 1});
+  PrometheusOptions options;
+  options.url = Url("/metrics");
+  options.selector = *ParsePrometheusSelector("joulebench_sim_energy_joules_total");
+  PrometheusMeter meter(options, Clock::Real());
+  ASSERT_OK(meter.Read().status());
+  ASSERT_OK(meter.Read().status());
+  absl::SleepFor(absl::Milliseconds(1500));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::EnergyReading> readings, meter.Read());
+  ASSERT_EQ(readings.size(), 1u);
+  EXPECT_GT(readings[0].energy_j(), 10 * 1.4);  // 10 W idle over the gap
+  EXPECT_EQ(readings[0].counter_resets(), 0u);
 }
 
 TEST_F(SimClientTest, LogLikelihoodThroughEchoAndLogprobs) {

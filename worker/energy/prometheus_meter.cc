@@ -66,9 +66,11 @@ bool SelectedGpu(const PrometheusSample& sample, const std::vector<std::string>&
 PrometheusMeter::PrometheusMeter(PrometheusOptions options, Clock* clock, MetricsFetcher fetcher)
     : options_(std::move(options)),
       clock_(clock),
+      connections_(std::make_unique<HttpConnectionCache>(1)),
       fetcher_(fetcher ? std::move(fetcher)
-                       : [timeout = options_.scrape_timeout](const std::string& url) {
-                           return HttpGetUrl(url, timeout);
+                       : [timeout = options_.scrape_timeout,
+                          connections = connections_.get()](const std::string& url) {
+                           return HttpGetUrl(url, timeout, connections);
                          }) {}
 
 absl::Status PrometheusMeter::Probe() {
@@ -99,7 +101,8 @@ absl::StatusOr<std::vector<EnergyReading>> PrometheusMeter::Read() {
   absl::StatusOr<std::string> text = fetcher_(options_.url);
   if (!text.ok()) return text.status();
   const absl::Duration at = clock_->MonotonicNow();
-  absl::StatusOr<std::vector<PrometheusSample>> samples = ParsePrometheusText(*text);
+  absl::StatusOr<std::vector<PrometheusSample>> samples =
+      ParsePrometheusText(*text, selector.metric);
   if (!samples.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(options_.url, ": ", samples.status().message()));
   }

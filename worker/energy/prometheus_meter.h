@@ -3,7 +3,8 @@
 // Kepler's kepler_node_cpu_joules_total{zone=...}, the joulebench simulator's counter, or any
 // counter or gauge named by a selector (prometheus_selector.h).
 //
-// Each Read() scrapes the endpoint once and returns one reading per matching series:
+// Each Read() scrapes the endpoint once (over a connection kept alive between reads), parses
+// only the selected metric's lines, and returns one reading per matching series:
 //   - counters: the series' increase since the meter's first read, through a CounterAccumulator
 //     per series, so an exporter restart (the counter starting again from 0) is absorbed and
 //     counted in counter_resets; method PROMETHEUS_COUNTER.
@@ -23,6 +24,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,7 @@
 #include "worker/energy/counters.h"
 #include "worker/energy/energy_meter.h"
 #include "worker/energy/prometheus_selector.h"
+#include "worker/inference/http_pool.h"
 
 namespace jb::worker {
 
@@ -56,7 +59,8 @@ struct PrometheusOptions {
 
 class PrometheusMeter : public EnergyMeter {
  public:
-  // `fetcher` defaults to HttpGetUrl with options.scrape_timeout; `clock` times gauge reads.
+  // `fetcher` defaults to HttpGetUrl with options.scrape_timeout, keeping its connection alive
+  // between reads; `clock` times gauge reads.
   PrometheusMeter(PrometheusOptions options, Clock* clock, MetricsFetcher fetcher = {});
 
   // Reads once; the error names the URL and the selector.
@@ -75,6 +79,8 @@ class PrometheusMeter : public EnergyMeter {
 
   const PrometheusOptions options_;
   Clock* const clock_;
+  // The default fetcher's idle connection (declared before the fetcher that uses it).
+  std::unique_ptr<HttpConnectionCache> connections_;
   const MetricsFetcher fetcher_;
   // By domain and device.
   std::map<std::pair<std::string, std::string>, Series> series_;

@@ -1,6 +1,7 @@
 #include "worker/energy/prometheus_text.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -107,7 +108,8 @@ absl::StatusOr<PrometheusSample> ParseSampleLine(absl::string_view line) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<PrometheusSample>> ParsePrometheusText(absl::string_view text) {
+absl::StatusOr<std::vector<PrometheusSample>> ParsePrometheusText(absl::string_view text,
+                                                                  absl::string_view only_metric) {
   std::vector<PrometheusSample> samples;
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
@@ -115,6 +117,11 @@ absl::StatusOr<std::vector<PrometheusSample>> ParsePrometheusText(absl::string_v
     absl::ConsumeSuffix(&line, "\r");
     SkipSpaces(line);
     if (line.empty() || line.front() == '#') continue;
+    if (!only_metric.empty() &&
+        (!absl::StartsWith(line, only_metric) || line.size() == only_metric.size() ||
+         IsNameChar(line[only_metric.size()]))) {
+      continue;
+    }
     absl::StatusOr<PrometheusSample> sample = ParseSampleLine(line);
     if (!sample.ok()) {
       return absl::InvalidArgumentError(

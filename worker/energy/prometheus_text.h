@@ -34,7 +34,10 @@ struct PrometheusSample {
 };
 
 // Every sample line of `text`, in order. InvalidArgument naming the line for malformed input.
-absl::StatusOr<std::vector<PrometheusSample>> ParsePrometheusText(absl::string_view text);
+// With `only_metric`, only the lines of that metric are parsed and returned: a meter reading
+// one metric at 10 Hz skips the rest of the exposition (and any malformed line in it) unread.
+absl::StatusOr<std::vector<PrometheusSample>> ParsePrometheusText(
+    absl::string_view text, absl::string_view only_metric = "");
 
 // One series written as in the exposition without its value, `name` or `name{a="b",...}`
 // (spaces allowed around tokens), e.g. a selector's metric part. InvalidArgument saying what

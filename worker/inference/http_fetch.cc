@@ -65,13 +65,15 @@ absl::StatusOr<std::string> BodyOf200(absl::string_view what, HttpFetchResult re
   return absl::UnavailableError(message);
 }
 
-absl::StatusOr<std::string> HttpGetUrl(const std::string& url, absl::Duration timeout) {
+absl::StatusOr<std::string> HttpGetUrl(const std::string& url, absl::Duration timeout,
+                                       HttpConnectionCache* connections) {
   JB_ASSIGN_OR_RETURN(HttpUrl parsed, ParseHttpUrl(url));
   HttpPoolOptions options;
   options.host = parsed.host;
   options.port = parsed.port;
   options.connect_timeout = timeout;
   options.attempt_timeout = timeout;
+  options.connections = connections;
   HttpRequest request;
   request.target = parsed.path.empty() ? "/" : parsed.path;
   JB_ASSIGN_OR_RETURN(HttpFetchResult result, HttpFetch(options, std::move(request)));
