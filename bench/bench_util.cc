@@ -20,6 +20,16 @@ double CpuSeconds(int who) {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+bool ParseFlagPairs(int argc, char** argv, const FlagHandlers& handlers, const std::string& usage) {
+  bool ok = argc % 2 == 1;
+  for (int i = 1; ok && i + 1 < argc; i += 2) {
+    auto handler = handlers.find(argv[i]);
+    ok = handler != handlers.end() && handler->second(argv[i + 1]);
+  }
+  if (!ok) std::cerr << "usage: " << usage << "\n";
+  return ok;
+}
+
 std::string Fixed(double value, int digits) { return absl::StrFormat("%.*f", digits, value); }
 
 std::unique_ptr<SimProcess> SimProcess::Start(const std::string& joulebench,

@@ -2,6 +2,8 @@
 // `joulebench sim` as a child process on a free loopback port.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -11,6 +13,12 @@ namespace jb::bench {
 
 // User plus system CPU seconds of `who` (RUSAGE_SELF, RUSAGE_CHILDREN or RUSAGE_THREAD).
 double CpuSeconds(int who);
+
+// Parses argv as "--name value" pairs, giving each value to its flag's handler, which returns
+// false for a bad value. On an unknown flag, a missing value or a bad one, prints `usage` to
+// stderr and returns false.
+using FlagHandlers = std::map<std::string, std::function<bool(const std::string& value)>>;
+bool ParseFlagPairs(int argc, char** argv, const FlagHandlers& handlers, const std::string& usage);
 
 // `value` with `digits` decimals.
 std::string Fixed(double value, int digits);

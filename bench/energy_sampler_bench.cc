@@ -188,19 +188,15 @@ int Run(const Flags& flags) {
 
 int main(int argc, char** argv) {
   jb::bench::Flags flags;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string name = argv[i], value = argv[i + 1];
-    if (name == "--joulebench") {
-      flags.joulebench = value;
-    } else if (name == "--seconds" && absl::SimpleAtod(value, &flags.seconds) &&
-               flags.seconds > 0) {
-    } else {
-      std::cerr << "usage: jb_energy_sampler_bench [--joulebench PATH] [--seconds S]\n";
-      return 2;
-    }
-  }
-  if (argc % 2 == 0) {
-    std::cerr << "usage: jb_energy_sampler_bench [--joulebench PATH] [--seconds S]\n";
+  const jb::bench::FlagHandlers handlers = {
+      {"--joulebench", [&](const std::string& v) { return !(flags.joulebench = v).empty(); }},
+      {"--seconds",
+       [&](const std::string& v) {
+         return absl::SimpleAtod(v, &flags.seconds) && flags.seconds > 0;
+       }},
+  };
+  if (!jb::bench::ParseFlagPairs(argc, argv, handlers,
+                                 "jb_energy_sampler_bench [--joulebench PATH] [--seconds S]")) {
     return 2;
   }
   return jb::bench::Run(flags);

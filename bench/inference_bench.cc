@@ -299,18 +299,17 @@ bool TimingFidelity(const Flags& flags) {
 
 int main(int argc, char** argv) {
   jb::bench::Flags flags;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string name = argv[i], value = argv[i + 1];
-    if (name == "--joulebench") {
-      flags.joulebench = value;
-    } else if (name == "--only") {
-      flags.only = value;
-    } else if (name == "--scale" && absl::SimpleAtod(value, &flags.scale) && flags.scale > 0) {
-    } else {
-      std::cerr << "usage: jb_inference_bench [--joulebench PATH] [--only cost|fidelity] "
-                   "[--scale F]\n";
-      return 2;
-    }
+  const jb::bench::FlagHandlers handlers = {
+      {"--joulebench", [&](const std::string& v) { return !(flags.joulebench = v).empty(); }},
+      {"--only",
+       [&](const std::string& v) { return (flags.only = v) == "cost" || v == "fidelity"; }},
+      {"--scale",
+       [&](const std::string& v) { return absl::SimpleAtod(v, &flags.scale) && flags.scale > 0; }},
+  };
+  if (!jb::bench::ParseFlagPairs(
+          argc, argv, handlers,
+          "jb_inference_bench [--joulebench PATH] [--only cost|fidelity] [--scale F]")) {
+    return 2;
   }
   bool ok = true;
   if (flags.only.empty() || flags.only == "cost") ok = jb::bench::ClientCost(flags) && ok;
