@@ -63,25 +63,46 @@ absl::StatusOr<std::optional<LeasedShard>> AcquireShard(
     pqxx::work& w, const std::string& worker_id, const std::string& hardware_class,
     const std::vector<std::string>& served_models, absl::Duration lease_ttl) {
   if (served_models.empty()) return std::nullopt;
-  // OF s: lock only the shard; locking the sweep row too would make concurrent acquirers
-  // skip every shard of a sweep another one is leasing from.
-  pqxx::result r = w.exec_params(
-      "WITH candidate AS ("
-      "  SELECT s.id FROM shards s JOIN sweeps sw ON sw.id = s.sweep_id"
-      "  WHERE s.state = 'pending' AND s.not_before <= now() AND sw.state = 'running'"
-      "    AND s.hardware_class = $2 AND s.model = ANY ($3::text[])"
-      "  ORDER BY s.priority DESC, s.id"
-      "  LIMIT 1"
-      "  FOR UPDATE OF s SKIP LOCKED) "
-      "UPDATE shards t SET state = 'leased', lease_owner = $1, lease_epoch = t.lease_epoch + 1,"
-      "  attempts = t.attempts + 1, progress_samples = 0,"
-      "  lease_expires_at = now() + $4::double precision * interval '1 second',"
-      "  started_at = COALESCE(t.started_at, now()) "
-      "FROM candidate WHERE t.id = candidate.id "
-      "RETURNING t.id, t.sweep_id, t.model, t.suite_hash, t.task, t.hardware_class,"
-      "  t.sweep_repeat, t.sample_begin, t.sample_end, t.settings::text, t.lease_epoch,"
-      "  t.attempts, (extract(epoch FROM t.lease_expires_at) * 1000000)::bigint",
-      worker_id, hardware_class, TextArrayLiteral(served_models), absl::ToDoubleSeconds(lease_ttl));
+  const std::string models = TextArrayLiteral(served_models);
+  // The running sweeps with a shard this worker could take, best first: the highest priority
+  // among those shards, then the fewest shards running now (concurrent sweeps share the
+  // workers instead of the oldest taking them all), then the oldest. Sweeps are few, and each
+  // lookup is an index probe (shards_claimable_by_sweep).
+  pqxx::result sweeps = w.exec_params(
+      "SELECT sw.id FROM sweeps sw CROSS JOIN LATERAL ("
+      "  SELECT s.priority FROM shards s"
+      "  WHERE s.sweep_id = sw.id AND s.state = 'pending' AND s.not_before <= now()"
+      "    AND s.hardware_class = $1 AND s.model = ANY ($2::text[])"
+      "  ORDER BY s.priority DESC LIMIT 1) best "
+      "WHERE sw.state = 'running' "
+      "ORDER BY best.priority DESC,"
+      "  (SELECT count(*) FROM shards l WHERE l.sweep_id = sw.id AND l.state = 'leased'), sw.id",
+      hardware_class, models);
+  pqxx::result r;
+  for (const auto& sweep : sweeps) {
+    // OF s: lock only the shard; locking the sweep row too would make concurrent acquirers
+    // skip every shard of a sweep another one is leasing from. A shard another acquirer holds
+    // is skipped; when the sweep has none left, the next sweep is tried.
+    r = w.exec_params(
+        "WITH candidate AS ("
+        "  SELECT s.id FROM shards s JOIN sweeps sw ON sw.id = s.sweep_id"
+        "  WHERE s.sweep_id = $5 AND s.state = 'pending' AND s.not_before <= now()"
+        "    AND sw.state = 'running' AND s.hardware_class = $2 AND s.model = ANY ($3::text[])"
+        "  ORDER BY s.priority DESC, s.id"
+        "  LIMIT 1"
+        "  FOR UPDATE OF s SKIP LOCKED) "
+        "UPDATE shards t SET state = 'leased', lease_owner = $1, lease_epoch = t.lease_epoch + 1,"
+        "  attempts = t.attempts + 1, progress_samples = 0,"
+        "  lease_expires_at = now() + $4::double precision * interval '1 second',"
+        "  started_at = COALESCE(t.started_at, now()) "
+        "FROM candidate WHERE t.id = candidate.id "
+        "RETURNING t.id, t.sweep_id, t.model, t.suite_hash, t.task, t.hardware_class,"
+        "  t.sweep_repeat, t.sample_begin, t.sample_end, t.settings::text, t.lease_epoch,"
+        "  t.attempts, (extract(epoch FROM t.lease_expires_at) * 1000000)::bigint",
+        worker_id, hardware_class, models, absl::ToDoubleSeconds(lease_ttl),
+        sweep[0].as<int64_t>());
+    if (!r.empty()) break;
+  }
   if (r.empty()) return std::nullopt;
   const auto& row = r[0];
   LeasedShard shard;

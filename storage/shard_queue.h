@@ -98,11 +98,13 @@ struct FailResult {
 absl::StatusOr<int> InsertShards(pqxx::work& w, int64_t sweep_id,
                                  const std::vector<PlannedShard>& shards);
 
-// Leases the best pending shard for this worker, in one statement (FOR UPDATE SKIP LOCKED, so
-// concurrent callers never get the same shard): state pending, not_before passed, sweep
-// running, model in served_models, class equal; highest priority first, then lowest id. Sets
-// it leased to worker_id for lease_ttl with epoch + 1 and attempts + 1. nullopt when none
-// matches. worker_id must be a registered worker (else kFailedPrecondition, 23503).
+// Leases the best pending shard for this worker (FOR UPDATE SKIP LOCKED, so concurrent
+// callers never get the same shard): state pending, not_before passed, sweep running, model
+// in served_models, class equal. Best: the highest priority first; between sweeps of equal
+// priority, the sweep with the fewest shards leased now (fairness: concurrent sweeps share
+// the workers), then the older sweep; within a sweep, the lowest id. Sets it leased to
+// worker_id for lease_ttl with epoch + 1 and attempts + 1. nullopt when none matches.
+// worker_id must be a registered worker (else kFailedPrecondition, 23503).
 absl::StatusOr<std::optional<LeasedShard>> AcquireShard(
     pqxx::work& w, const std::string& worker_id, const std::string& hardware_class,
     const std::vector<std::string>& served_models, absl::Duration lease_ttl);

@@ -88,6 +88,23 @@ TEST_F(ShardQueueTest, LeasesHigherPriorityFirstThenOlder) {
   EXPECT_EQ(begins, (std::vector<int>{5, 0, 10}));
 }
 
+// Two sweeps of equal priority share the workers: each lease goes to the sweep with the fewest
+// shards running, the older one on a tie; a higher priority still goes first.
+TEST_F(ShardQueueTest, ConcurrentSweepsOfEqualPriorityShareTheWorkers) {
+  const int64_t older =
+      AddSweep({Planned("m1", 0, 2), Planned("m1", 2, 4), Planned("m1", 4, 6)}, "older");
+  const int64_t newer = AddSweep({Planned("m1", 0, 2), Planned("m1", 2, 4)}, "newer");
+  std::vector<int64_t> order;
+  while (auto s = Acquire(worker_)) order.push_back(s->sweep_id);
+  EXPECT_EQ(order, (std::vector<int64_t>{older, newer, older, newer, older}));
+
+  const int64_t urgent = AddSweep({Planned("m1", 0, 2, 3, /*priority=*/5)}, "urgent");
+  const int64_t later = AddSweep({Planned("m1", 0, 2)}, "later");
+  order.clear();
+  while (auto s = Acquire(worker_)) order.push_back(s->sweep_id);
+  EXPECT_EQ(order, (std::vector<int64_t>{urgent, later}));
+}
+
 TEST_F(ShardQueueTest, ConcurrentOpenTransactionsGetDifferentShards) {
   AddSweep({Planned("m1", 0, 5), Planned("m1", 5, 10)});
   // Two transactions open at once: the second must skip the row the first has locked, and
