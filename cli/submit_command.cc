@@ -27,10 +27,11 @@ struct SubmitFlags {
 };
 
 void PrintPlan(const v1::SubmitSweepResponse& response) {
-  TextTable table({"model", "task", "hardware class", "shards", "samples"});
+  TextTable table(
+      {"model", "task", "hardware class", "shards", "samples", "samples/shard", "sized by"});
   for (const auto& cell : response.plan()) {
     table.AddRow({cell.model(), cell.task(), cell.hardware_class(), absl::StrCat(cell.shards()),
-                  absl::StrCat(cell.samples())});
+                  absl::StrCat(cell.samples()), absl::StrCat(cell.shard_size()), cell.sized_by()});
   }
   std::cout << table.Render() << "total: " << response.shards_total() << " shards, "
             << response.samples_total() << " samples\n";

@@ -1,14 +1,35 @@
 #include "coordinator/planner.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 
 namespace jb::coordinator {
 
-SweepPlan PlanSweep(const SweepSpec& spec, const std::vector<tasks::Suite>& suites) {
+namespace {
+
+// The cell's shard size and how it was chosen (planner.h).
+std::pair<uint32_t, std::string> ShardSize(const SweepSpec& spec, const HistoryByCell& history,
+                                           const CellKey& key) {
+  if (!spec.shard_duration_s.has_value()) return {spec.shard_size, "shard_size"};
+  auto it = history.find(key);
+  if (it == history.end() || !(it->second.seconds_per_sample > 0)) {
+    return {spec.shard_size, "no history: shard_size"};
+  }
+  const double samples = std::round(*spec.shard_duration_s / it->second.seconds_per_sample);
+  const auto size = static_cast<uint32_t>(std::clamp(samples, 1.0, 100'000.0));
+  return {size, absl::StrFormat("history: %.3g s per sample over %d shards",
+                                it->second.seconds_per_sample, it->second.shards)};
+}
+
+}  // namespace
+
+SweepPlan PlanSweep(const SweepSpec& spec, const std::vector<tasks::Suite>& suites,
+                    const HistoryByCell& history) {
   SweepPlan plan;
   for (const ModelEntry& model : spec.models) {
     for (size_t t = 0; t < spec.tasks.size(); ++t) {
@@ -25,8 +46,12 @@ SweepPlan PlanSweep(const SweepSpec& spec, const std::vector<tasks::Suite>& suit
         cell.set_model(model.spec.name());
         cell.set_task(suite.task.name());
         cell.set_hardware_class(hardware_class);
+        const auto [shard_size, sized_by] =
+            ShardSize(spec, history, {model.spec.name(), suite.task.name(), hardware_class});
+        cell.set_shard_size(std::max<uint32_t>(1, std::min(shard_size, n)));
+        cell.set_sized_by(sized_by);
         for (uint32_t repeat = 0; repeat < spec.repeats; ++repeat) {
-          for (uint32_t begin = 0; begin < n; begin += spec.shard_size) {
+          for (uint32_t begin = 0; begin < n; begin += shard_size) {
             ShardPlan shard;
             shard.model = model.spec.name();
             shard.suite_hash = suite.task.content_hash();
@@ -34,7 +59,7 @@ SweepPlan PlanSweep(const SweepSpec& spec, const std::vector<tasks::Suite>& suit
             shard.hardware_class = hardware_class;
             shard.sweep_repeat = repeat;
             shard.sample_begin = begin;
-            shard.sample_end = std::min(n, begin + spec.shard_size);
+            shard.sample_end = std::min(n, begin + shard_size);
             shard.settings = settings;
             shard.priority = spec.priority;
             shard.max_attempts = spec.max_attempts;

@@ -2,11 +2,19 @@
 //
 // A cell is (model, task, hardware class); each cell is planned `repeats` times, and each
 // repetition covers samples [0, n) of the suite, n = min(suite size, sample_limit), in ranges
-// of `shard_size` samples. Shards are ordered cell by cell, so a sweep fills in row by row.
+// of the cell's shard size. Shards are ordered cell by cell, so a sweep fills in row by row.
+//
+// The shard size is the spec's shard_size, unless the spec sets shard_duration_s: then a
+// cell with history (the seconds per sample its past shards took on that class at the same
+// concurrency, storage::CellSecondsPerSample) gets round(shard_duration_s / seconds per
+// sample) samples per shard, within [1, 100000], and a cell without keeps shard_size. Each
+// PlannedCell says which (sized_by).
 // Pure logic: no database, no clock. Thread-safety: free functions.
 #pragma once
 
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "coordinator/sweep_spec.h"
@@ -35,14 +43,25 @@ struct ShardPlan {
   uint32_t max_attempts = 3;
 };
 
+// A cell's past speed: seconds per sample (wall time of its shards over their samples).
+struct CellHistory {
+  double seconds_per_sample = 0;
+  int shards = 0;
+};
+// By (model, task, hardware class).
+using CellKey = std::tuple<std::string, std::string, std::string>;
+using HistoryByCell = std::map<CellKey, CellHistory>;
+
 struct SweepPlan {
   std::vector<ShardPlan> shards;
   std::vector<joulebench::v1::PlannedCell> cells;
   uint64_t samples_total = 0;  // sample x task repeats x sweep repeats, over every shard
 };
 
-// REQUIRES: suites[i] is the suite of spec.tasks[i], with its content hash set.
-SweepPlan PlanSweep(const SweepSpec& spec, const std::vector<tasks::Suite>& suites);
+// REQUIRES: suites[i] is the suite of spec.tasks[i], with its content hash set. `history` is
+// read only when spec.shard_duration_s is set.
+SweepPlan PlanSweep(const SweepSpec& spec, const std::vector<tasks::Suite>& suites,
+                    const HistoryByCell& history = {});
 
 // The settings as the JSON stored in shards.settings, and back.
 std::string SettingsToJson(const ShardSettings& settings);

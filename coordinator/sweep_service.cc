@@ -7,6 +7,7 @@
 #include "coordinator/sweep_spec.h"
 #include "storage/hardware_class_repository.h"
 #include "storage/model_repository.h"
+#include "storage/report_queries.h"
 #include "storage/shard_queue.h"
 #include "storage/suite_repository.h"
 #include "storage/sweep_repository.h"
@@ -46,7 +47,28 @@ absl::StatusOr<v1::SubmitSweepResponse> SweepService::Submit(
   JB_ASSIGN_OR_RETURN(SweepSpec spec, ParseSweepSpec(request.spec_yaml(), source));
   std::vector<v1::SuiteFile> inline_suites(request.suites().begin(), request.suites().end());
   JB_ASSIGN_OR_RETURN(std::vector<tasks::Suite> suites, ResolveSuites(spec, inline_suites));
-  SweepPlan plan = PlanSweep(spec, suites);
+  HistoryByCell history;
+  if (spec.shard_duration_s.has_value()) {
+    JB_RETURN_IF_ERROR(db_->Transact([&](pqxx::work& tx) -> absl::Status {
+      history.clear();
+      for (const ModelEntry& model : spec.models) {
+        for (const tasks::Suite& suite : suites) {
+          for (const std::string& hardware_class : spec.hardware_classes) {
+            JB_ASSIGN_OR_RETURN(
+                std::optional<storage::CellSpeed> speed,
+                storage::CellSecondsPerSample(tx, model.spec.name(), suite.task.name(),
+                                              hardware_class, spec.concurrency));
+            if (speed.has_value()) {
+              history[{model.spec.name(), suite.task.name(), hardware_class}] = {
+                  speed->seconds_per_sample, speed->shards};
+            }
+          }
+        }
+      }
+      return absl::OkStatus();
+    }));
+  }
+  SweepPlan plan = PlanSweep(spec, suites, history);
 
   v1::SubmitSweepResponse response;
   for (const auto& cell : plan.cells) *response.add_plan() = cell;

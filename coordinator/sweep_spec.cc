@@ -205,10 +205,11 @@ absl::Status ParseTop(const Errors& errors, const YAML::Node& root, SweepSpec* s
   if (!root.IsMap()) {
     return errors.At(root, "(document)", "expected a map of sweep fields (name, models, ...)");
   }
-  absl::Status keys = CheckKeys(
-      errors, root, "",
-      {"name", "models", "tasks", "hardware_classes", "repeats", "sample_limit", "shard_size",
-       "concurrency", "priority", "max_attempts", "idle_baseline_s", "generation", "labels"});
+  absl::Status keys =
+      CheckKeys(errors, root, "",
+                {"name", "models", "tasks", "hardware_classes", "repeats", "sample_limit",
+                 "shard_size", "shard_duration_s", "concurrency", "priority", "max_attempts",
+                 "idle_baseline_s", "generation", "labels"});
   if (!keys.ok()) return keys;
   for (const char* required : {"name", "models", "tasks", "hardware_classes"}) {
     if (!root[required]) {
@@ -279,6 +280,15 @@ absl::Status ParseTop(const Errors& errors, const YAML::Node& root, SweepSpec* s
       return errors.At(root["idle_baseline_s"], "idle_baseline_s", "must be between 0 and 600");
     }
     spec->idle_baseline_s = *v;
+  }
+  if (root["shard_duration_s"]) {
+    auto v = Scalar<double>(errors, root["shard_duration_s"], "shard_duration_s", "a number");
+    if (!v.ok()) return v.status();
+    if (!(*v >= 1 && *v <= 86400)) {
+      return errors.At(root["shard_duration_s"], "shard_duration_s",
+                       "must be between 1 and 86400 seconds");
+    }
+    spec->shard_duration_s = *v;
   }
   if (root["generation"]) {
     absl::Status s = ParseGeneration(errors, root["generation"], &spec->generation);

@@ -14,6 +14,7 @@
 //   repeats: 1                       # sweep repeats of every cell
 //   sample_limit: 0                  # per task, 0 = all samples
 //   shard_size: 10                   # samples per shard
+//   shard_duration_s: 60             # or: size shards to about this long, from history
 //   concurrency: 4                   # requests in flight per worker
 //   priority: 0
 //   max_attempts: 3
@@ -76,6 +77,9 @@ struct SweepSpec {
   uint32_t repeats = 1;
   uint32_t sample_limit = 0;
   uint32_t shard_size = 25;
+  // When set, each cell's shards are sized to last about this long, from the cell's history
+  // (planner.h); cells without history use shard_size.
+  std::optional<double> shard_duration_s;
   uint32_t concurrency = 4;
   int32_t priority = 0;
   uint32_t max_attempts = 3;

@@ -30,6 +30,24 @@ std::string WeakestMethod(const std::string& methods_literal) {
 
 }  // namespace
 
+absl::StatusOr<std::optional<CellSpeed>> CellSecondsPerSample(pqxx::transaction_base& tx,
+                                                              const std::string& model,
+                                                              const std::string& task,
+                                                              const std::string& hardware_class,
+                                                              uint32_t concurrency) {
+  pqxx::row row = tx.exec_params1(
+      "SELECT sum(wall_time_s), sum(samples), count(*) FROM ("
+      "  SELECT m.wall_time_s, s.sample_end - s.sample_begin AS samples"
+      "  FROM shards s JOIN shard_measurements m ON m.shard_id = s.id"
+      "  WHERE s.model = $1 AND s.task = $2 AND s.hardware_class = $3"
+      "    AND s.state = 'succeeded' AND (s.settings->>'concurrency')::bigint = $4"
+      "    AND m.wall_time_s > 0"
+      "  ORDER BY s.finished_at DESC LIMIT 50) recent",
+      model, task, hardware_class, static_cast<int64_t>(concurrency));
+  if (row[2].as<int64_t>() == 0 || row[1].as<int64_t>() <= 0) return std::nullopt;
+  return CellSpeed{row[0].as<double>() / row[1].as<double>(), row[2].as<int>()};
+}
+
 absl::StatusOr<tasks::TaskScores> ScoreCell(pqxx::transaction_base& tx, int64_t sweep_id,
                                             const std::string& model, const std::string& task,
                                             const std::string& hardware_class) {

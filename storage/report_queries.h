@@ -17,6 +17,7 @@
 // Thread-safety: free functions over a caller's transaction.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,21 @@ struct CellSummary {
 // Errors: the stored task definition does not parse (Internal).
 absl::StatusOr<std::vector<CellSummary>> SummarizeSweep(pqxx::transaction_base& tx,
                                                         int64_t sweep_id);
+
+// How fast a cell has run: wall time per sample over its recent succeeded shards.
+struct CellSpeed {
+  double seconds_per_sample = 0;
+  int shards = 0;
+};
+
+// The sum of wall time over the sum of samples of the cell's last 50 succeeded, measured
+// shards run at `concurrency`, from any sweep; nullopt when there are none. The planner sizes
+// shards by it (coordinator/planner.h, shard_duration_s).
+absl::StatusOr<std::optional<CellSpeed>> CellSecondsPerSample(pqxx::transaction_base& tx,
+                                                              const std::string& model,
+                                                              const std::string& task,
+                                                              const std::string& hardware_class,
+                                                              uint32_t concurrency);
 
 // Every metric of one cell's task over its stored rows (tasks::AggregateTask). NotFound when
 // the cell has no shards.

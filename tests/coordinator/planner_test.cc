@@ -47,6 +47,31 @@ TEST(PlannerTest, ShardsCoverEveryCellInRangesOfShardSize) {
   EXPECT_EQ(plan.cells[0].samples(), 10u);
 }
 
+TEST(PlannerTest, ShardDurationSizesCellsWithHistoryAndLeavesTheRestAtShardSize) {
+  SweepSpec spec = Spec();
+  spec.shard_duration_s = 3;
+  HistoryByCell history;
+  history[{"a", "x", "gpu"}] = {0.5, 12};   // 3 s / 0.5 s = 6 samples per shard
+  history[{"b", "x", "gpu"}] = {100.0, 2};  // slower than the target: 1 sample per shard
+  SweepPlan plan = PlanSweep(spec, {FakeSuite("x", 10, 1), FakeSuite("y", 3, 1)}, history);
+  ASSERT_EQ(plan.cells.size(), 4u);
+  EXPECT_EQ(plan.cells[0].shard_size(), 6u);
+  EXPECT_EQ(plan.cells[0].shards(), 2u);  // [0,6) [6,10)
+  EXPECT_EQ(plan.cells[0].sized_by(), "history: 0.5 s per sample over 12 shards");
+  EXPECT_EQ(plan.cells[1].shard_size(), 3u);  // a/y: no history, shard_size 4 > y's 3 samples
+  EXPECT_EQ(plan.cells[1].sized_by(), "no history: shard_size");
+  EXPECT_EQ(plan.cells[2].shard_size(), 1u);
+  EXPECT_EQ(plan.cells[2].shards(), 10u);
+  EXPECT_EQ(plan.shards[1].sample_begin, 6u);
+  EXPECT_EQ(plan.shards[1].sample_end, 10u);
+  EXPECT_EQ(plan.samples_total, 2u * (10 + 3));
+
+  spec.shard_duration_s.reset();  // history is ignored without a target duration
+  plan = PlanSweep(spec, {FakeSuite("x", 10, 1), FakeSuite("y", 3, 1)}, history);
+  EXPECT_EQ(plan.cells[0].shard_size(), 4u);
+  EXPECT_EQ(plan.cells[0].sized_by(), "shard_size");
+}
+
 TEST(PlannerTest, RepeatsLimitsAndTaskRepeatsMultiply) {
   SweepSpec spec = Spec();
   spec.models.resize(1);

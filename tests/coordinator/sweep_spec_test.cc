@@ -24,6 +24,7 @@ hardware_classes:
 repeats: 2
 sample_limit: 30
 shard_size: 8
+shard_duration_s: 120
 concurrency: 16
 priority: 5
 max_attempts: 4
@@ -56,6 +57,7 @@ TEST(SweepSpecTest, ParsesEveryField) {
   EXPECT_EQ(spec.repeats, 2u);
   EXPECT_EQ(spec.sample_limit, 30u);
   EXPECT_EQ(spec.shard_size, 8u);
+  EXPECT_EQ(spec.shard_duration_s, 120);
   EXPECT_EQ(spec.concurrency, 16u);
   EXPECT_EQ(spec.priority, 5);
   EXPECT_EQ(spec.max_attempts, 4u);
@@ -130,6 +132,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "hardware_classes[0].name: required field is missing"},
         BadCase{"name: x\nmodels: [m]\ntasks: [t]\nhardware_classes: [c, {name: c}]\n",
                 "hardware_classes[1]: hardware class 'c' is listed twice"},
+        BadCase{"name: x\nmodels: [m]\ntasks: [t]\nhardware_classes: [c]\nshard_duration_s: 0.5\n",
+                "s.yaml:5: shard_duration_s: must be between 1 and 86400 seconds"},
         BadCase{"name: x\nmodels: [m]\ntasks: [t]\nhardware_classes: []\n",
                 "s.yaml:4: hardware_classes: expected a non-empty list"}));
 

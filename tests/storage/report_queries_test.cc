@@ -130,6 +130,34 @@ TEST_F(ReportQueriesTest, AShardWithoutAnIntensityLeavesTheCellsCarbonUnknown) {
   EXPECT_EQ(cells[0].cost_basis, "electricity");
 }
 
+TEST_F(ReportQueriesTest, CellSpeedIsWallTimePerSampleOfSucceededShardsAtThatConcurrency) {
+  SeedSuite();
+  std::string worker = AddWorker("w", {"m1"});
+  AddSweep({Planned("m1", 0, 4), Planned("m1", 4, 10)});
+  RunShard(worker, 4, 1.0, v1::ENERGY_METHOD_RAPL, 1, /*wall_s=*/2.0);
+  RunShard(worker, 6, 1.0, v1::ENERGY_METHOD_RAPL, 1, /*wall_s=*/8.0);
+  auto speed = [&](const std::string& model, uint32_t concurrency) {
+    absl::StatusOr<std::optional<CellSpeed>> result;
+    EXPECT_OK(db().Transact([&](pqxx::work& w) {
+      result = CellSecondsPerSample(w, model, "mini", testing::kClass, concurrency);
+      return result.status();
+    }));
+    return result.value_or(std::nullopt);
+  };
+  // Measured but not completed: no history yet.
+  EXPECT_EQ(speed("m1", 4), std::nullopt);
+  ASSERT_OK(db().Transact([&](pqxx::work& w) {
+    w.exec0("UPDATE shards SET state = 'succeeded', finished_at = now()");
+    return absl::OkStatus();
+  }));
+  std::optional<CellSpeed> m1 = speed("m1", 4);
+  ASSERT_TRUE(m1.has_value());
+  EXPECT_DOUBLE_EQ(m1->seconds_per_sample, 10.0 / 10);  // (2 + 8) s over (4 + 6) samples
+  EXPECT_EQ(m1->shards, 2);
+  EXPECT_EQ(speed("m1", 16), std::nullopt);  // the planned shards ran at concurrency 4
+  EXPECT_EQ(speed("m2", 4), std::nullopt);
+}
+
 TEST_F(ReportQueriesTest, UnmeteredCellHasNoJoulesAndMethodNone) {
   SeedSuite();
   AddWorker("w", {"m1"});
