@@ -82,6 +82,11 @@ absl::Status Agent::Run() {
         return absl::IsCancelled(registered) ? absl::OkStatus() : registered;
       }
     }
+    if (!CheckServerHealth()) {
+      const absl::Duration delay = backoff.Next();
+      if (env_.wait(delay)) break;
+      continue;
+    }
     v1::AcquireShardRequest request;
     request.set_worker_id(worker_id());
     absl::StatusOr<v1::AcquireShardResponse> acquired = env_.coordinator->AcquireShard(request);
@@ -101,7 +106,7 @@ absl::Status Agent::Run() {
     }
     backoff.Reset();
     if (!acquired->has_shard() || !acquired->has_lease()) {
-      MaybeIdleHeartbeat();
+      IdleHeartbeat(/*force=*/false);
       const absl::Duration wait = acquired->retry_after_s() > 0
                                       ? absl::Seconds(acquired->retry_after_s())
                                       : options_.idle_poll;
@@ -169,19 +174,43 @@ absl::Status Agent::Register() {
   }
 }
 
-void Agent::MaybeIdleHeartbeat() {
+bool Agent::CheckServerHealth() {
+  const absl::Status health = env_.inference->Health();
+  if (health.ok()) {
+    if (unhealthy_.empty()) return true;
+    JB_LOG(info, "inference server {} is healthy again; leasing shards", options_.inference_url);
+    unhealthy_.clear();
+    IdleHeartbeat(/*force=*/true);
+    return true;
+  }
+  const std::string reason =
+      health.message().empty() ? "health check failed" : std::string(health.message());
+  if (unhealthy_.empty()) {
+    JB_LOG(error, "inference server {} is unhealthy: {}; leasing nothing until it recovers",
+           options_.inference_url, reason);
+  }
+  const bool changed = reason != unhealthy_;
+  unhealthy_ = reason;
+  // While unhealthy nothing else reaches the coordinator: the idle heartbeat keeps the worker
+  // alive there, and a new reason is reported at once.
+  IdleHeartbeat(/*force=*/changed);
+  return false;
+}
+
+void Agent::IdleHeartbeat(bool force) {
   const absl::Duration now = env_.clock->MonotonicNow();
   {
     absl::MutexLock lock(&mu_);
     const absl::Duration interval = registered_heartbeat_interval_ > absl::ZeroDuration()
                                         ? registered_heartbeat_interval_
                                         : options_.default_heartbeat_interval;
-    if (now - last_heartbeat_ < interval) return;
+    if (!force && now - last_heartbeat_ < interval) return;
     last_heartbeat_ = now;
   }
   v1::HeartbeatRequest request;
   request.set_worker_id(worker_id());
-  request.set_state("active");
+  request.set_state(unhealthy_.empty() ? "active" : "unhealthy");
+  request.set_detail(unhealthy_);
   absl::StatusOr<v1::HeartbeatResponse> response = env_.coordinator->Heartbeat(request);
   if (absl::IsNotFound(response.status())) {
     absl::MutexLock lock(&mu_);

@@ -8,11 +8,14 @@
 //      read). What was probed and chosen, and the metered GPUs, go into the HardwareProfile.
 //   3. RegisterWorker. While the coordinator is unreachable (a retryable status), retry with
 //      capped exponential backoff, logging once per attempt. A rejection is returned.
-//   4. Loop until shutdown: AcquireShard. No shard: wait retry_after_s (idle heartbeats keep
-//      the worker's liveness while idle). A shard: run it with a ShardRunner while a heartbeat
-//      thread renews the lease every heartbeat interval; results go up with ReportSamples in
-//      batches; then CompleteShard with the measurement, or FailShard with the error when the
-//      run failed for a reason other than losing the lease.
+//   4. Loop until shutdown: check the inference server's health (InferenceClient::Health);
+//      while it is unhealthy, lease nothing: heartbeat state "unhealthy" with the reason (so
+//      `joulebench workers` and `status` show it) and retry with backoff; once healthy again,
+//      heartbeat "active" at once. Then AcquireShard. No shard: wait retry_after_s (idle
+//      heartbeats keep the worker's liveness while idle). A shard: run it with a ShardRunner while
+//      a heartbeat thread renews the lease every heartbeat interval; results go up with
+//      ReportSamples in batches; then CompleteShard with the measurement, or FailShard with the
+//      error when the run failed for a reason other than losing the lease.
 //   5. Shutdown (the stop hook): stop acquiring; a running shard may finish within
 //      drain_timeout (heartbeats say "draining"), after which it is cancelled and failed back
 //      to the queue; then Run() returns OK.
@@ -106,7 +109,12 @@ class Agent {
                            uint32_t& reported);
   void Complete(const joulebench::v1::Lease& lease, const ShardOutcome& outcome, uint32_t reported);
   void Fail(const joulebench::v1::Lease& lease, const absl::Status& error);
-  void MaybeIdleHeartbeat();
+  // A heartbeat without a shard, saying "active" or "unhealthy" (unhealthy_ non-empty);
+  // sent when `force` or a heartbeat interval has passed since the last one.
+  void IdleHeartbeat(bool force);
+  // Checks the inference server; on a change between healthy and unhealthy, logs it and
+  // heartbeats the new state at once. Returns whether it is healthy.
+  bool CheckServerHealth();
   // Maps a status about the current lease: NOT_FOUND (worker unknown) marks re-registration
   // and becomes ABORTED, since the lease went with the worker.
   absl::Status LeaseStatus(const absl::Status& status);
@@ -121,6 +129,8 @@ class Agent {
   std::unique_ptr<EnergyMeter> meter_;
   // Set once known; only the agent thread touches it.
   std::optional<ChoiceMethod> choice_method_;
+  // Why the inference server is unhealthy, "" while healthy; only the agent thread touches it.
+  std::string unhealthy_;
 
   mutable absl::Mutex mu_;
   std::string worker_id_ ABSL_GUARDED_BY(mu_);

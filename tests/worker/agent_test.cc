@@ -243,6 +243,43 @@ TEST_F(AgentTest, UnavailableAcquireBacksOff) {
   EXPECT_EQ(coordinator_.Received(coordinator_.acquire_shard).size(), 4u);
 }
 
+// Three failed health checks, then healthy: nothing is leased meanwhile, the coordinator hears
+// "unhealthy" with the reason once per new reason (liveness in between is throttled by the
+// heartbeat interval, an hour here), and "active" at once on recovery, before the next lease.
+TEST_F(AgentTest, AnUnhealthyServerLeasesNothingAndIsReported) {
+  auto checks = std::make_shared<int>(0);
+  inference_.on_health = [checks]() -> absl::Status {
+    ++*checks;
+    if (*checks == 1) return absl::UnavailableError("GET /health: HTTP 503");
+    if (*checks <= 3) return absl::UnavailableError("connection refused");
+    return absl::OkStatus();
+  };
+  coordinator_.heartbeat.handler = [this](const v1::HeartbeatRequest&) {
+    // Nothing may be leased while the server is unhealthy.
+    EXPECT_EQ(coordinator_.Received(coordinator_.acquire_shard).size(), 0u);
+    return absl::StatusOr<v1::HeartbeatResponse>(v1::HeartbeatResponse());
+  };
+  AcquireSequence({});
+  ASSERT_OK(MakeAgent()->Run());
+
+  EXPECT_EQ(inference_.health_calls.load(), 4);
+  std::vector<v1::HeartbeatRequest> beats = coordinator_.Received(coordinator_.heartbeat);
+  ASSERT_EQ(beats.size(), 3u);
+  EXPECT_EQ(beats[0].state(), "unhealthy");
+  EXPECT_EQ(beats[0].detail(), "GET /health: HTTP 503");
+  EXPECT_EQ(beats[1].state(), "unhealthy");
+  EXPECT_EQ(beats[1].detail(), "connection refused");
+  EXPECT_EQ(beats[2].state(), "active");
+  EXPECT_EQ(beats[2].detail(), "");
+  EXPECT_EQ(beats[2].shard_id(), 0);
+  EXPECT_EQ(coordinator_.Received(coordinator_.acquire_shard).size(), 1u);
+  std::vector<absl::Duration> waits = Waits();
+  ASSERT_EQ(waits.size(), 4u);  // three backoffs, then the final "no shard"
+  ExpectBackoff(waits[0], 0);
+  ExpectBackoff(waits[1], 1);
+  ExpectBackoff(waits[2], 2);
+}
+
 TEST_F(AgentTest, RunsAShardReportsInBatchesAndCompletes) {
   AcquireSequence({Leased(MakeShard(5, 2), /*epoch=*/7)});
   ASSERT_OK(MakeAgent()->Run());

@@ -42,7 +42,10 @@ class FakeInferenceClient : public InferenceClient {
     return std::vector<joulebench::v1::ServedModel>(server->models().begin(),
                                                     server->models().end());
   }
-  absl::Status Health() override { return absl::OkStatus(); }
+  absl::Status Health() override {
+    health_calls.fetch_add(1);
+    return on_health ? on_health() : absl::OkStatus();
+  }
   absl::StatusOr<joulebench::v1::InferenceServer> ServerInfo() override {
     server_info_calls.fetch_add(1);
     if (on_server_info) return on_server_info();
@@ -109,6 +112,8 @@ class FakeInferenceClient : public InferenceClient {
 
   CompleteFn on_complete;
   std::function<absl::StatusOr<joulebench::v1::InferenceServer>()> on_server_info;
+  std::function<absl::Status()> on_health;
+  std::atomic<int> health_calls{0};
   std::atomic<int> calls{0};
   std::atomic<int> in_flight{0};
   std::atomic<int> max_in_flight{0};

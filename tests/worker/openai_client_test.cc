@@ -331,6 +331,19 @@ TEST_F(HttpInferenceClientTest, HealthAndMetricsAreOnTheServerRoot) {
   EXPECT_THAT(client->Health(), StatusIs(absl::StatusCode::kUnavailable, "HTTP 503"));
 }
 
+TEST_F(HttpInferenceClientTest, WithoutAHealthEndpointTheModelListIsTheHealthCheck) {
+  std::atomic<int> models_status{200};
+  server_.server().Get("/v1/models", [&](const httplib::Request&, httplib::Response& res) {
+    res.status = models_status.load();
+    res.set_content(R"({"data":[{"id":"llama","owned_by":"llamacpp"}]})", "application/json");
+  });
+  server_.Start();
+  auto client = Client();
+  EXPECT_OK(client->Health());  // /health answers 404 here
+  models_status = 503;
+  EXPECT_THAT(client->Health(), StatusIs(absl::StatusCode::kUnavailable, "HTTP 503"));
+}
+
 TEST_F(HttpInferenceClientTest, ServersWithoutMetricsAnswerNotFound) {
   server_.Start();
   EXPECT_THAT(Client()->ScrapeMetrics(), StatusIs(absl::StatusCode::kNotFound, "HTTP 404"));

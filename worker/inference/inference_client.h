@@ -121,7 +121,8 @@ class InferenceClient {
   virtual absl::StatusOr<std::vector<joulebench::v1::ServedModel>> ListModels() = 0;
 
   // GET /health on the server root. OK on 200; Unavailable otherwise (vLLM answers 503 while
-  // its engine is dead). A healthy server may still be loading its model: use ListModels().
+  // its engine is dead). A server without /health (404) is checked with ListModels() instead.
+  // A healthy server may still be loading its model: use ListModels().
   virtual absl::Status Health() = 0;
 
   // What the server is: its models (ListModels), kind from the first model's owned_by

@@ -69,6 +69,13 @@ absl::StatusOr<std::vector<joulebench::v1::ServedModel>> HttpInferenceClient::Li
 absl::Status HttpInferenceClient::Health() {
   absl::StatusOr<std::string> body = Get("/health", /*api=*/false);
   if (body.ok()) return absl::OkStatus();
+  if (absl::IsNotFound(body.status())) {
+    // A server without /health (not every OpenAI-compatible server has one) is as healthy as
+    // its model list.
+    absl::StatusOr<std::vector<joulebench::v1::ServedModel>> models = ListModels();
+    if (models.ok()) return absl::OkStatus();
+    return absl::UnavailableError(models.status().message());
+  }
   return absl::UnavailableError(body.status().message());
 }
 
