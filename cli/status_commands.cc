@@ -69,8 +69,10 @@ int RunWorkers(const StatusFlags& flags) {
   for (const auto& w : response->workers()) {
     std::vector<std::string> models;
     for (const auto& m : w.server().models()) models.push_back(m.name());
-    table.AddRow({w.worker_id(), w.name(), w.hardware().hardware_class(), w.state(),
-                  w.server().kind(), absl::StrJoin(models, ","),
+    const std::string state =
+        w.detail().empty() ? w.state() : absl::StrCat(w.state(), " (", w.detail(), ")");
+    table.AddRow({w.worker_id(), w.name(), w.hardware().hardware_class(), state, w.server().kind(),
+                  absl::StrJoin(models, ","),
                   w.current_shard_id() ? absl::StrCat(w.current_shard_id()) : "-",
                   FormatTime(w.last_heartbeat_at())});
   }

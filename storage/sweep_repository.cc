@@ -1,6 +1,7 @@
 #include "storage/sweep_repository.h"
 
 #include <algorithm>
+#include <optional>
 #include <pqxx/result>
 
 #include "absl/strings/str_cat.h"
@@ -21,10 +22,36 @@ v1::SweepState StateFromText(const std::string& state) {
   return v1::SWEEP_STATE_UNSPECIFIED;
 }
 
+// Why a cell's pending shards are not running, or "" when they may run now: no live worker
+// serves it, those that do are not active (unhealthy, draining), or every pending shard waits
+// to be retried after an error.
+std::string WaitingReason(const v1::CellProgress& cell, const pqxx::row& row) {
+  const auto pending = row[4].as<uint32_t>();
+  if (pending == 0) return "";
+  const bool served = row[12].as<bool>();
+  if (!served) {
+    return absl::StrCat("no registered worker serves model ", cell.model(), " on hardware class ",
+                        cell.hardware_class());
+  }
+  if (!row[13].is_null()) {
+    return absl::StrCat("no worker serving model ", cell.model(), " on hardware class ",
+                        cell.hardware_class(), " is active: ", row[13].as<std::string>());
+  }
+  const auto retrying = row[15].as<uint32_t>();
+  if (retrying == pending) {
+    return absl::StrCat(
+        retrying, retrying == 1 ? " shard waits" : " shards wait", " to be retried; last error: ",
+        row[16].is_null() || row[16].as<std::string>().empty() ? "(none recorded)"
+                                                               : row[16].as<std::string>());
+  }
+  return "";
+}
+
 absl::Status AddCells(pqxx::work& w, int64_t sweep_id, v1::SweepInfo* info) {
   pqxx::result rows = w.exec_params(
       "WITH r AS ("
-      "  SELECT r.shard_id, count(*) AS n, sum(r.score) AS score_sum"
+      "  SELECT r.shard_id, count(*) AS n, count(*) FILTER (WHERE r.error <> '') AS failed,"
+      "    sum(r.score) AS score_sum"
       "  FROM sample_results r JOIN shards s ON s.id = r.shard_id"
       "  WHERE s.sweep_id = $1 GROUP BY r.shard_id) "
       "SELECT s.model, s.task, s.hardware_class, count(*),"
@@ -36,14 +63,28 @@ absl::Status AddCells(pqxx::work& w, int64_t sweep_id, v1::SweepInfo* info) {
       "  sum((s.sample_end - s.sample_begin)::bigint *"
       "      GREATEST(COALESCE((su.task_definition->>'repeats')::bigint, 1), 1))::bigint,"
       "  COALESCE(sum(r.n), 0)::bigint, COALESCE(sum(r.score_sum), 0)::double precision,"
+      // 12: some live worker serves the cell; 13: when none of those is active, their states.
       "  EXISTS (SELECT 1 FROM workers wk WHERE wk.hardware_class = s.hardware_class"
-      "          AND s.model = ANY (wk.served_models) AND wk.state <> 'lost') "
+      "          AND s.model = ANY (wk.served_models) AND wk.state <> 'lost'),"
+      "  (SELECT string_agg(DISTINCT wk.name || ' ' || wk.state ||"
+      "                     CASE WHEN wk.detail <> '' THEN ' (' || wk.detail || ')' ELSE '' END,"
+      "                     '; ')"
+      "   FROM workers wk WHERE wk.hardware_class = s.hardware_class"
+      "     AND s.model = ANY (wk.served_models) AND wk.state <> 'lost'"
+      "   HAVING bool_and(wk.state <> 'active')),"
+      "  COALESCE(sum(r.failed), 0)::bigint,"
+      // 15, 16: pending shards waiting for their retry time, and the latest error among them.
+      "  count(*) FILTER (WHERE s.state = 'pending' AND s.not_before > now()),"
+      "  (array_agg(s.last_error ORDER BY s.not_before DESC)"
+      "     FILTER (WHERE s.state = 'pending' AND s.not_before > now()))[1],"
+      "  (extract(epoch FROM min(s.started_at)) * 1000000)::bigint "
       "FROM shards s JOIN suites su ON su.content_hash = s.suite_hash"
       "  LEFT JOIN r ON r.shard_id = s.id "
       "WHERE s.sweep_id = $1 "
       "GROUP BY s.model, s.task, s.hardware_class "
       "ORDER BY s.model, s.task, s.hardware_class",
       sweep_id);
+  std::optional<int64_t> started_us;
   for (const auto& row : rows) {
     v1::CellProgress* cell = info->add_cells();
     cell->set_model(row[0].as<std::string>());
@@ -56,12 +97,14 @@ absl::Status AddCells(pqxx::work& w, int64_t sweep_id, v1::SweepInfo* info) {
     cell->set_shards_failed(row[7].as<uint32_t>());
     cell->set_samples_total(row[9].as<uint64_t>());
     cell->set_samples_done(row[10].as<uint64_t>());
+    cell->set_samples_failed(row[14].as<uint64_t>());
     if (cell->samples_done() > 0) {
       cell->set_mean_score(row[11].as<double>() / static_cast<double>(cell->samples_done()));
     }
-    if (pending > 0 && !row[12].as<bool>()) {
-      cell->set_waiting_reason(absl::StrCat("no registered worker serves model ", cell->model(),
-                                            " on hardware class ", cell->hardware_class()));
+    cell->set_waiting_reason(WaitingReason(*cell, row));
+    if (!row[17].is_null()) {
+      const int64_t cell_started = row[17].as<int64_t>();
+      started_us = started_us.has_value() ? std::min(*started_us, cell_started) : cell_started;
     }
     info->set_shards_total(info->shards_total() + cell->shards_total());
     info->set_shards_pending(info->shards_pending() + pending);
@@ -71,7 +114,9 @@ absl::Status AddCells(pqxx::work& w, int64_t sweep_id, v1::SweepInfo* info) {
     info->set_shards_cancelled(info->shards_cancelled() + row[8].as<uint32_t>());
     info->set_samples_total(info->samples_total() + cell->samples_total());
     info->set_samples_done(info->samples_done() + cell->samples_done());
+    info->set_samples_failed(info->samples_failed() + cell->samples_failed());
   }
+  if (started_us.has_value()) *info->mutable_started_at() = TimestampFromMicros(*started_us);
   return absl::OkStatus();
 }
 

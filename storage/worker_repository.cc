@@ -18,7 +18,7 @@ constexpr char kSelectWorker[] =
     "  (extract(epoch FROM w.registered_at) * 1000000)::bigint,"
     "  (extract(epoch FROM w.last_heartbeat_at) * 1000000)::bigint,"
     "  COALESCE((SELECT min(s.id) FROM shards s"
-    "            WHERE s.lease_owner = w.id AND s.state = 'leased'), 0) "
+    "            WHERE s.lease_owner = w.id AND s.state = 'leased'), 0), w.detail "
     "FROM workers w ";
 
 absl::StatusOr<v1::WorkerInfo> WorkerFromRow(const pqxx::row& row) {
@@ -30,6 +30,7 @@ absl::StatusOr<v1::WorkerInfo> WorkerFromRow(const pqxx::row& row) {
   JB_RETURN_IF_ERROR(ProtoFromJson(row[3].as<std::string>(), info.mutable_server(),
                                    absl::StrCat("server of worker ", info.worker_id())));
   info.set_state(row[4].as<std::string>());
+  info.set_detail(row[9].as<std::string>());
   info.set_version(row[5].as<std::string>());
   *info.mutable_registered_at() = TimestampFromMicros(row[6].as<int64_t>());
   *info.mutable_last_heartbeat_at() = TimestampFromMicros(row[7].as<int64_t>());

@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "storage/result_repository.h"
 #include "storage/shard_queue.h"
+#include "storage/worker_repository.h"
 #include "tests/storage/storage_test_base.h"
 #include "tests/testing/status_matchers.h"
 
@@ -52,6 +53,8 @@ TEST_F(SweepRepositoryTest, InfoCountsShardsSamplesAndScoresPerCell) {
   EXPECT_EQ(info.shards_failed(), 0u);
   EXPECT_EQ(info.samples_total(), 40u) << "(5 + 5 + 10) samples x 2 repeats";
   EXPECT_EQ(info.samples_done(), 3u);
+  EXPECT_EQ(info.samples_failed(), 0u);
+  EXPECT_TRUE(info.has_started_at());  // the first lease
   ASSERT_EQ(info.cells_size(), 2);
   const v1::CellProgress& m1 = info.cells(0);
   EXPECT_EQ(m1.model(), "m1");
@@ -68,6 +71,53 @@ TEST_F(SweepRepositoryTest, InfoCountsShardsSamplesAndScoresPerCell) {
   EXPECT_EQ(m2.samples_done(), 0u);
   EXPECT_EQ(m2.mean_score(), 0.0);
   EXPECT_EQ(m2.waiting_reason(), "no registered worker serves model m2 on hardware class gpu-a");
+}
+
+TEST_F(SweepRepositoryTest, WaitingSaysWhenTheOnlyWorkersAreUnhealthyOrShardsAwaitARetry) {
+  SeedSuite();
+  std::string worker = AddWorker("worker-a", {"m1"});
+  int64_t sweep = AddSweep({Planned("m1", 0, 5)});
+  EXPECT_FALSE(Info(sweep).has_started_at());
+  EXPECT_EQ(Info(sweep).cells(0).waiting_reason(), "");
+  ASSERT_OK(db().Transact(
+      [&](pqxx::work& w) { return TouchWorker(w, worker, "unhealthy", "GET /health: HTTP 503"); }));
+  EXPECT_EQ(Info(sweep).cells(0).waiting_reason(),
+            "no worker serving model m1 on hardware class gpu-a is active: worker-a unhealthy "
+            "(GET /health: HTTP 503)");
+
+  ASSERT_OK(db().Transact([&](pqxx::work& w) { return TouchWorker(w, worker, "active", ""); }));
+  auto leased = Acquire(worker);
+  ASSERT_TRUE(leased.has_value());
+  ASSERT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
+    JB_RETURN_IF_ERROR(
+        InsertResults(w, leased->shard_id, leased->epoch, worker, {Result(0, 1.0), Result(1, 0.0)})
+            .status());
+    return FailShard(w, leased->shard_id, worker, leased->epoch, "UNAVAILABLE: server down",
+                     /*permanent=*/false, absl::Minutes(5))
+        .status();
+  }));
+  v1::SweepInfo info = Info(sweep);
+  EXPECT_EQ(info.cells(0).waiting_reason(),
+            "1 shard waits to be retried; last error: UNAVAILABLE: server down");
+  EXPECT_TRUE(info.has_started_at());
+}
+
+TEST_F(SweepRepositoryTest, SamplesStoredWithAnErrorAreCountedAsFailed) {
+  SeedSuite();
+  std::string worker = AddWorker("worker-a", {"m1"});
+  int64_t sweep = AddSweep({Planned("m1", 0, 5)});
+  auto leased = Acquire(worker);
+  ASSERT_TRUE(leased.has_value());
+  std::vector<v1::SampleResult> batch = {Result(0, 1.0), Result(1, 0.0), Result(2, 0.0)};
+  batch[1].set_error("UNAVAILABLE: 503 after 4 attempts");
+  batch[2].set_error("DEADLINE_EXCEEDED: stalled");
+  ASSERT_OK(db().Transact([&](pqxx::work& w) {
+    return InsertResults(w, leased->shard_id, leased->epoch, worker, batch).status();
+  }));
+  v1::SweepInfo info = Info(sweep);
+  EXPECT_EQ(info.samples_done(), 3u);
+  EXPECT_EQ(info.samples_failed(), 2u);
+  EXPECT_EQ(info.cells(0).samples_failed(), 2u);
 }
 
 TEST_F(SweepRepositoryTest, UnknownSweepIsNotFound) {

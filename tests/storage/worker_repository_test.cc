@@ -69,6 +69,11 @@ TEST_F(WorkerRepositoryTest, TouchUpdatesKnownWorkersOnly) {
   ASSERT_OK_AND_ASSIGN(v1::WorkerInfo info,
                        db().TransactValue([&](pqxx::work& w) { return GetWorker(w, id); }));
   EXPECT_EQ(info.state(), "draining");
+  EXPECT_EQ(info.detail(), "why");
+  EXPECT_OK(db().Transact([&](pqxx::work& w) { return TouchWorker(w, id, "active", ""); }));
+  ASSERT_OK_AND_ASSIGN(info, db().TransactValue([&](pqxx::work& w) { return GetWorker(w, id); }));
+  EXPECT_EQ(info.state(), "active");
+  EXPECT_EQ(info.detail(), "");
   EXPECT_THAT(touch("w-unknown", "active"), StatusIs(absl::StatusCode::kNotFound, "register"));
   EXPECT_THAT(touch(id, "sleepy"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(db().TransactValue([](pqxx::work& w) { return GetWorker(w, "w-unknown"); }),
