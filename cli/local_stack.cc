@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -42,8 +43,12 @@ absl::StatusOr<std::unique_ptr<LocalStack>> LocalStack::Start(LocalStackOptions 
 
 LocalStack::~LocalStack() { Stop(); }
 
-std::string LocalStack::coordinator_address() const {
-  return absl::StrCat("127.0.0.1:", coordinator_port_);
+std::string LocalStack::coordinator_address(size_t i) const {
+  return absl::StrCat("127.0.0.1:", coordinator_ports_.at(i));
+}
+
+std::string LocalStack::sim_url(size_t i) const {
+  return absl::StrCat("http://127.0.0.1:", sim_ports_.at(i));
 }
 
 std::string LocalStack::log_path(const std::string& process) const {
@@ -63,17 +68,18 @@ absl::StatusOr<std::unique_ptr<Subprocess>> LocalStack::Spawn(const std::string&
   return child;
 }
 
-absl::Status LocalStack::StartCoordinator() {
+absl::Status LocalStack::StartCoordinator(size_t i) {
+  // The first replica logs to coordinator.log, others to coordinator-2.log, ...
+  const std::string name = i == 0 ? "coordinator" : absl::StrCat("coordinator-", i + 1);
   auto coordinator = Spawn(
-      "coordinator", {"coordinator", "--db", db_url_, "--grpc-listen",
-                      absl::StrCat("127.0.0.1:", coordinator_port_), "--lease-ttl",
-                      absl::StrCat(absl::ToDoubleSeconds(options_.lease_ttl)), "--reaper-interval",
-                      absl::StrCat(absl::ToDoubleSeconds(options_.reaper_interval))});
+      name, {"coordinator", "--db", db_url_, "--grpc-listen", coordinator_address(i), "--lease-ttl",
+             absl::StrCat(absl::ToDoubleSeconds(options_.lease_ttl)), "--reaper-interval",
+             absl::StrCat(absl::ToDoubleSeconds(options_.reaper_interval))});
   if (!coordinator.ok()) return coordinator.status();
-  coordinator_ = *std::move(coordinator);
-  AdminConnection admin(coordinator_address(), /*deadline_s=*/2);
-  return WaitUntilReady(absl::StrCat("the coordinator (log: ", log_path("coordinator"), ")"),
-                        coordinator_.get(), options_.ready_timeout,
+  coordinators_.at(i) = *std::move(coordinator);
+  AdminConnection admin(coordinator_address(i), /*deadline_s=*/2);
+  return WaitUntilReady(absl::StrCat("the coordinator (log: ", log_path(name), ")"),
+                        coordinators_[i].get(), options_.ready_timeout,
                         [&] { return admin.ListWorkers().status(); });
 }
 
@@ -96,7 +102,6 @@ absl::Status LocalStack::StartAll() {
   db_url_ = *url;
 
   // Simulators first: workers discover their models from them at start.
-  std::vector<int> sim_ports;
   for (size_t i = 0; i < options_.sims.size(); ++i) {
     auto port = PickFreePort();
     if (!port.ok()) return port.status();
@@ -123,27 +128,32 @@ absl::Status LocalStack::StartAll() {
                        });
     if (!ready.ok()) return ready;
     sims_.push_back(*std::move(sim));
-    sim_ports.push_back(*port);
+    sim_ports_.push_back(*port);
   }
 
-  auto port = PickFreePort();
-  if (!port.ok()) return port.status();
-  coordinator_port_ = *port;
-  if (absl::Status s = StartCoordinator(); !s.ok()) return s;
+  // Replicas start one after another: each applies the migrations under their advisory lock.
+  for (int i = 0; i < std::max(1, options_.coordinators); ++i) {
+    auto port = PickFreePort();
+    if (!port.ok()) return port.status();
+    coordinator_ports_.push_back(*port);
+    coordinators_.emplace_back();
+    if (absl::Status s = StartCoordinator(coordinators_.size() - 1); !s.ok()) return s;
+  }
 
   size_t expected = 0;
   for (size_t i = 0; i < options_.sims.size(); ++i) {
     for (int w = 0; w < options_.sims[i].workers; ++w) {
       std::string name = absl::StrCat("worker-", workers_.size() + 1);
-      std::vector<std::string> args = {"worker",
-                                       "--coordinator",
-                                       coordinator_address(),
-                                       "--inference-url",
-                                       absl::StrCat("http://127.0.0.1:", sim_ports[i], "/v1"),
-                                       "--hardware-class",
-                                       options_.sims[i].hardware_class,
-                                       "--name",
-                                       absl::StrCat("local-", name)};
+      std::vector<std::string> args = {
+          "worker",
+          "--coordinator",
+          coordinator_address(workers_.size() % coordinator_ports_.size()),
+          "--inference-url",
+          absl::StrCat(sim_url(i), "/v1"),
+          "--hardware-class",
+          options_.sims[i].hardware_class,
+          "--name",
+          absl::StrCat("local-", name)};
       args.insert(args.end(), options_.worker_args.begin(), options_.worker_args.end());
       auto worker = Spawn(name, args);
       if (!worker.ok()) return worker.status();
@@ -174,22 +184,25 @@ absl::Status LocalStack::StartAll() {
       });
 }
 
-absl::Status LocalStack::RestartCoordinator(bool kill) {
+absl::Status LocalStack::RestartCoordinator(bool kill, size_t i) {
+  Subprocess& coordinator = *coordinators_.at(i);
   if (kill) {
-    coordinator_->Signal(SIGKILL);
-    coordinator_->Wait(absl::Seconds(10));
+    coordinator.Signal(SIGKILL);
+    coordinator.Wait(absl::Seconds(10));
   } else {
-    coordinator_->Terminate();
+    coordinator.Terminate();
   }
-  return StartCoordinator();
+  return StartCoordinator(i);
 }
 
 void LocalStack::Stop() {
   for (auto& w : workers_) w->Signal(SIGTERM);
   for (auto& w : workers_) w->Terminate();
   workers_.clear();
-  if (coordinator_ != nullptr) coordinator_->Terminate();
-  coordinator_.reset();
+  for (auto& c : coordinators_) {
+    if (c != nullptr) c->Terminate();
+  }
+  coordinators_.clear();
   for (auto& s : sims_) s->Terminate();
   sims_.clear();
   if (postgres_ != nullptr) (void)postgres_->Stop();

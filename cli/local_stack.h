@@ -48,6 +48,8 @@ struct LocalStackOptions {
   absl::Duration ready_timeout = absl::Seconds(60);
   // Extra arguments for every worker (e.g. {"--energy", "none"}).
   std::vector<std::string> worker_args;
+  // Coordinator replicas on the one database; workers are spread over them round-robin.
+  int coordinators = 1;
 };
 
 class LocalStack {
@@ -58,32 +60,35 @@ class LocalStack {
   ~LocalStack();
 
   const std::string& db_url() const { return db_url_; }
-  // "127.0.0.1:PORT" of the coordinator's gRPC server.
-  std::string coordinator_address() const;
+  // "127.0.0.1:PORT" of coordinator replica `i`'s gRPC server.
+  std::string coordinator_address(size_t i = 0) const;
+  // "http://127.0.0.1:PORT" of simulator `i` (its API is under /v1).
+  std::string sim_url(size_t i) const;
   std::string log_path(const std::string& process) const;
   size_t worker_count() const { return workers_.size(); }
   Subprocess& worker(size_t i) { return *workers_.at(i); }
-  Subprocess& coordinator() { return *coordinator_; }
+  Subprocess& coordinator(size_t i = 0) { return *coordinators_.at(i); }
   storage::LocalPostgres& postgres() { return *postgres_; }
 
-  // Stops the coordinator (SIGKILL when `kill`, else SIGTERM) and starts it again on the same
-  // port; waits until it answers.
-  absl::Status RestartCoordinator(bool kill);
+  // Stops coordinator replica `i` (SIGKILL when `kill`, else SIGTERM) and starts it again on
+  // the same port; waits until it answers.
+  absl::Status RestartCoordinator(bool kill, size_t i = 0);
   void Stop();
 
  private:
   LocalStack() = default;
   absl::Status StartAll();
-  absl::Status StartCoordinator();
+  absl::Status StartCoordinator(size_t i);
   absl::StatusOr<std::unique_ptr<Subprocess>> Spawn(const std::string& name,
                                                     std::vector<std::string> args);
 
   LocalStackOptions options_;
   std::unique_ptr<storage::LocalPostgres> postgres_;
   std::string db_url_;
-  int coordinator_port_ = 0;
+  std::vector<int> coordinator_ports_;
+  std::vector<int> sim_ports_;
   std::vector<std::unique_ptr<Subprocess>> sims_;
-  std::unique_ptr<Subprocess> coordinator_;
+  std::vector<std::unique_ptr<Subprocess>> coordinators_;
   std::vector<std::unique_ptr<Subprocess>> workers_;
 };
 
