@@ -25,10 +25,18 @@ void AddCoordinatorCommand(CLI::App& app, int* exit_code) {
   AddFlag(cmd, "--reaper-interval", flags->reaper_interval_s,
           "Seconds between scans for expired leases");
   AddFlag(cmd, "--max-threads", flags->options.max_threads,
-          "Bound on concurrent gRPC handlers and database connections");
+          "Bound on concurrent gRPC handlers; calls beyond it are shed with RESOURCE_EXHAUSTED "
+          "(workers retry) while the handlers wait for a database connection");
+  AddFlag(cmd, "--db-connections", flags->options.db_connections,
+          "Database connections, hence concurrent transactions");
   AddFlag(cmd, "--log-level", flags->log_level, "trace, debug, info, warn or error");
   cmd->callback([flags, exit_code] {
     if (!InitLogging("coordinator", flags->log_level).ok()) {
+      *exit_code = kExitUsage;
+      return;
+    }
+    if (flags->options.max_threads < 1 || flags->options.db_connections < 1) {
+      JB_LOG(error, "--max-threads and --db-connections must be at least 1");
       *exit_code = kExitUsage;
       return;
     }

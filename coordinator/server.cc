@@ -17,7 +17,7 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(
   server->options_ = options;
   storage::DatabaseOptions db_options;
   db_options.url = options.db_url;
-  db_options.pool_size = options.max_threads;
+  db_options.pool_size = options.db_connections;
   auto db = storage::Database::Connect(db_options);
   if (!db.ok()) return db.status();
   server->db_ = *std::move(db);

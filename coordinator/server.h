@@ -27,8 +27,11 @@ struct CoordinatorOptions {
   std::string grpc_listen = "0.0.0.0:7070";
   LeaseOptions lease;
   absl::Duration reaper_interval = absl::Seconds(5);
-  // Bound on gRPC handler threads (and so on concurrent database transactions).
-  int max_threads = 32;
+  // Bound on gRPC handler threads; a call beyond it is shed with RESOURCE_EXHAUSTED (workers
+  // retry it with backoff). Handlers beyond db_connections wait for a connection instead.
+  int max_threads = 512;
+  // Database connections, hence concurrent transactions.
+  int db_connections = 32;
 };
 
 class CoordinatorServer {
