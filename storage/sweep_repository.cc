@@ -175,6 +175,16 @@ absl::StatusOr<std::vector<v1::SweepInfo>> ListSweeps(pqxx::work& w, int limit) 
 }
 
 absl::StatusOr<v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id) {
+  // Fast path, without the sweep's lock: an open shard that no other transaction is changing
+  // means the sweep goes on. Open shards locked by concurrent completions are skipped, so the
+  // last completions of a sweep fall through to the locked path below, which serialises them
+  // (without this, every completion queued on the sweep row until the previous one's commit).
+  if (!w.exec_params("SELECT 1 FROM shards WHERE sweep_id = $1 AND state IN ('pending', "
+                     "'leased') LIMIT 1 FOR SHARE SKIP LOCKED",
+                     sweep_id)
+           .empty()) {
+    return v1::SWEEP_STATE_RUNNING;
+  }
   pqxx::result r = w.exec_params("SELECT state FROM sweeps WHERE id = $1 FOR UPDATE", sweep_id);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("unknown sweep ", sweep_id));
   std::string state = r[0][0].as<std::string>();

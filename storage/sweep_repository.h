@@ -39,10 +39,12 @@ absl::StatusOr<joulebench::v1::SweepInfo> GetSweepInfo(pqxx::work& w, int64_t sw
 // The newest `limit` sweeps (1..1000; others are clamped), newest first, as GetSweepInfo.
 absl::StatusOr<std::vector<joulebench::v1::SweepInfo>> ListSweeps(pqxx::work& w, int limit);
 
-// Locks the sweep row, and when it is running and none of its (one or more) shards is pending
-// or leased, sets it succeeded, or failed if any shard failed, with finished_at. Returns the
-// state after the call. The lock makes two transactions finishing the last two shards at
-// once agree: the second to lock sees the first's commit. kNotFound for an unknown id.
+// When the sweep is running and none of its (one or more) shards is pending or leased, sets it
+// succeeded, or failed if any shard failed, with finished_at. Returns the state after the
+// call. An open shard no other transaction holds a lock on answers "running" at once; only
+// otherwise is the sweep row locked and its shards checked again. The lock makes two
+// transactions finishing the last two shards at once agree: the second to lock sees the
+// first's commit. kNotFound for an unknown id.
 absl::StatusOr<joulebench::v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id);
 
 // RefreshSweepState for every running sweep (after the reaper failed shards, or as a periodic
