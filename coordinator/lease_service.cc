@@ -3,11 +3,11 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "coordinator/planner.h"
+#include "storage/database.h"
 #include "storage/measurement_repository.h"
 #include "storage/model_repository.h"
 #include "storage/result_repository.h"
 #include "storage/shard_queue.h"
-#include "storage/suite_repository.h"
 #include "storage/sweep_repository.h"
 #include "storage/worker_repository.h"
 
@@ -38,6 +38,9 @@ absl::StatusOr<v1::RegisterWorkerResponse> LeaseService::RegisterWorker(
 absl::StatusOr<v1::HeartbeatResponse> LeaseService::Heartbeat(const v1::HeartbeatRequest& request) {
   v1::HeartbeatResponse response;
   JB_RETURN_IF_ERROR(db_->Transact([&](pqxx::work& tx) -> absl::Status {
+    // A heartbeat lost in a database crash only lets its lease expire a little sooner, and
+    // the next one comes in TTL/3; no need to wait for the disk.
+    storage::SkipCommitFlush(tx);
     std::string state = request.state().empty() ? "active" : request.state();
     JB_RETURN_IF_ERROR(storage::TouchWorker(tx, request.worker_id(), state, request.detail()));
     if (request.shard_id() == 0) return absl::OkStatus();
@@ -62,14 +65,13 @@ absl::StatusOr<v1::AcquireShardResponse> LeaseService::AcquireShard(
   v1::AcquireShardResponse response;
   JB_RETURN_IF_ERROR(db_->Transact([&](pqxx::work& tx) -> absl::Status {
     response.Clear();
-    JB_ASSIGN_OR_RETURN(v1::WorkerInfo worker, storage::GetWorker(tx, request.worker_id()));
-    std::vector<std::string> models;
-    for (const auto& m : worker.server().models()) models.push_back(m.name());
+    JB_ASSIGN_OR_RETURN(storage::WorkerRole worker,
+                        storage::GetWorkerRole(tx, request.worker_id()));
     std::optional<storage::LeasedShard> leased;
-    if (worker.state() == "active") {
-      JB_ASSIGN_OR_RETURN(
-          leased, storage::AcquireShard(tx, worker.worker_id(), worker.hardware().hardware_class(),
-                                        models, options_.lease_ttl));
+    if (worker.state == "active") {
+      JB_ASSIGN_OR_RETURN(leased,
+                          storage::AcquireShard(tx, request.worker_id(), worker.hardware_class,
+                                                worker.served_models, options_.lease_ttl));
     }
     if (!leased.has_value()) {
       response.set_retry_after_s(absl::ToDoubleSeconds(options_.idle_retry));
@@ -83,11 +85,8 @@ absl::StatusOr<v1::AcquireShardResponse> LeaseService::AcquireShard(
     shard->set_sample_begin(leased->sample_begin);
     shard->set_sample_end(leased->sample_end);
     JB_ASSIGN_OR_RETURN(*shard->mutable_model(), storage::GetModel(tx, leased->model));
-    JB_ASSIGN_OR_RETURN(*shard->mutable_task(), storage::GetTask(tx, leased->suite_hash));
-    JB_ASSIGN_OR_RETURN(
-        std::vector<v1::Sample> samples,
-        storage::GetSamples(tx, leased->suite_hash, leased->sample_begin, leased->sample_end));
-    for (auto& sample : samples) *shard->add_samples() = std::move(sample);
+    JB_RETURN_IF_ERROR(
+        suites_.Fill(tx, leased->suite_hash, leased->sample_begin, leased->sample_end, shard));
     JB_ASSIGN_OR_RETURN(ShardSettings settings, SettingsFromJson(leased->settings_json));
     *shard->mutable_generation() = settings.generation;
     shard->set_concurrency(settings.concurrency);
@@ -142,8 +141,6 @@ absl::StatusOr<v1::CompleteShardResponse> LeaseService::CompleteShard(
         JB_RETURN_IF_ERROR(
             storage::ApportionShardEnergy(tx, request.shard_id(), m.total_energy_j()));
       }
-      JB_ASSIGN_OR_RETURN(storage::ShardRecord shard, storage::GetShard(tx, request.shard_id()));
-      JB_RETURN_IF_ERROR(storage::RefreshSweepState(tx, shard.sweep_id).status());
     }
     response.set_completed(outcome.completed);
     return absl::OkStatus();
@@ -160,10 +157,6 @@ absl::StatusOr<v1::FailShardResponse> LeaseService::FailShard(const v1::FailShar
                            request.error(), request.permanent(), options_.retry_backoff));
     response.set_will_retry(outcome.will_retry);
     response.set_retry_after_s(absl::ToDoubleSeconds(outcome.retry_after));
-    if (!outcome.will_retry) {
-      JB_ASSIGN_OR_RETURN(storage::ShardRecord shard, storage::GetShard(tx, request.shard_id()));
-      JB_RETURN_IF_ERROR(storage::RefreshSweepState(tx, shard.sweep_id).status());
-    }
     return absl::OkStatus();
   }));
   return response;
@@ -173,8 +166,9 @@ absl::StatusOr<int> LeaseService::ReapExpiredLeases() {
   int reaped = 0;
   JB_RETURN_IF_ERROR(db_->Transact([&](pqxx::work& tx) -> absl::Status {
     JB_ASSIGN_OR_RETURN(reaped, storage::ReapExpiredLeases(tx));
-    // A reaped shard out of attempts fails, which may end its sweep.
-    if (reaped > 0) JB_RETURN_IF_ERROR(storage::RefreshRunningSweeps(tx));
+    // A reaped shard out of attempts fails, which may end its sweep; and a sweep whose last
+    // completions raced may still be running (storage::RefreshSweepState).
+    JB_RETURN_IF_ERROR(storage::RefreshRunningSweeps(tx));
     return absl::OkStatus();
   }));
   return reaped;

@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "coordinator/suite_cache.h"
 #include "joulebench/v1/coordinator.pb.h"
 #include "storage/database.h"
 
@@ -54,7 +55,8 @@ class LeaseService {
   absl::StatusOr<joulebench::v1::FailShardResponse> FailShard(
       const joulebench::v1::FailShardRequest& request);
 
-  // Returns expired leases to the queue; returns how many.
+  // Returns expired leases to the queue and ends running sweeps without open shards; returns
+  // how many leases.
   absl::StatusOr<int> ReapExpiredLeases();
   // Marks workers silent for longer than a lease TTL as "lost" (shown by `joulebench workers`;
   // a lost worker's next heartbeat makes it active again). Returns how many.
@@ -63,6 +65,7 @@ class LeaseService {
  private:
   storage::Database* db_;  // Not owned.
   LeaseOptions options_;
+  SuiteCache suites_;  // what AcquireShard hands out of each suite
 };
 
 }  // namespace jb::coordinator

@@ -1,6 +1,7 @@
 #include "coordinator/sweep_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/logging.h"
 #include "common/status_macros.h"
 #include "coordinator/planner.h"
 #include "coordinator/suite_resolver.h"
@@ -106,6 +107,12 @@ absl::StatusOr<v1::SubmitSweepResponse> SweepService::Submit(
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  if (!request.dry_run()) {
+    // The sweep is committed either way; without fresh statistics claims are only slower.
+    absl::Status analyzed = db_->Transact(storage::AnalyzeShards);
+    if (!analyzed.ok())
+      JB_LOG(warn, "ANALYZE shards after sweep {}: {}", response.sweep_id(), analyzed.ToString());
+  }
   return response;
 }
 

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -186,11 +187,16 @@ Database::Attempt Database::RunOnce(pqxx::connection& conn, const Body& body, bo
 }
 
 absl::Status Database::Run(const Body& body, bool read_only) {
-  Backoff backoff(options_.backoff);
+  // Made on the first retry only: seeding it reads std::random_device, which cost more than
+  // a short transaction.
+  std::optional<Backoff> backoff;
   absl::Status last;
   const int attempts = std::max(1, options_.transaction_attempts);
   for (int attempt = 1; attempt <= attempts; ++attempt) {
-    if (attempt > 1) clock_->Sleep(backoff.Next());
+    if (attempt > 1) {
+      if (!backoff.has_value()) backoff.emplace(options_.backoff);
+      clock_->Sleep(backoff->Next());
+    }
     auto conn = Acquire();
     if (!conn.ok()) {
       last = conn.status();
@@ -221,5 +227,7 @@ absl::Status Database::Run(const Body& body, bool read_only) {
   return absl::UnavailableError(
       absl::StrCat(last.message(), " (gave up after ", attempts, " attempts)"));
 }
+
+void SkipCommitFlush(pqxx::work& w) { w.exec0("SET LOCAL synchronous_commit = off"); }
 
 }  // namespace jb::storage

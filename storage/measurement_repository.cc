@@ -31,7 +31,8 @@ absl::StatusOr<bool> InsertMeasurement(pqxx::work& w, int64_t shard_id, int64_t 
   JB_ASSIGN_OR_RETURN(std::string server_counters, ProtoToJson(m.server_counters()));
   std::optional<double> total;
   if (m.readings_size() > 0 || m.total_energy_j() != 0) total = m.total_energy_j();
-  pqxx::result r = w.exec_params(
+  pqxx::result r = ExecPrepared(
+      w, "jb_insert_measurement",
       "INSERT INTO shard_measurements (shard_id, epoch, worker_id, window_start_s, window_end_s,"
       "  wall_time_s, gpu_energy_j, cpu_energy_j, dram_energy_j, total_energy_j, idle_power_w,"
       "  above_idle_energy_j, method, estimated, simulated, sampling_period_ms, exclusive,"

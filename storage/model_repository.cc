@@ -35,10 +35,11 @@ absl::StatusOr<bool> ModelExists(pqxx::work& w, const std::string& name) {
 }
 
 absl::StatusOr<joulebench::v1::ModelSpec> GetModel(pqxx::work& w, const std::string& name) {
-  pqxx::result r = w.exec_params(
-      "SELECT COALESCE(parameters, 0), COALESCE(active_parameters, 0), family "
-      "FROM models WHERE name = $1",
-      name);
+  pqxx::result r =
+      ExecPrepared(w, "jb_get_model",
+                   "SELECT COALESCE(parameters, 0), COALESCE(active_parameters, 0), family "
+                   "FROM models WHERE name = $1",
+                   name);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("unknown model '", name, "'"));
   joulebench::v1::ModelSpec model;
   model.set_name(name);

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "storage/sql_values.h"
 
 namespace jb::storage {
 
@@ -15,8 +16,8 @@ namespace v1 = ::joulebench::v1;
 absl::StatusOr<InsertResultsOutcome> InsertResults(pqxx::work& w, int64_t shard_id, int64_t epoch,
                                                    const std::string& worker_id,
                                                    const std::vector<v1::SampleResult>& results) {
-  pqxx::result range =
-      w.exec_params("SELECT sample_begin, sample_end FROM shards WHERE id = $1", shard_id);
+  pqxx::result range = ExecPrepared(
+      w, "jb_shard_range", "SELECT sample_begin, sample_end FROM shards WHERE id = $1", shard_id);
   if (range.empty()) return absl::NotFoundError(absl::StrCat("unknown shard ", shard_id));
   const auto begin = range[0][0].as<int64_t>();
   const auto end = range[0][1].as<int64_t>();
@@ -29,16 +30,19 @@ absl::StatusOr<InsertResultsOutcome> InsertResults(pqxx::work& w, int64_t shard_
   }
   if (results.empty()) return InsertResultsOutcome{};
 
-  // Dropped explicitly below so a second call in the same transaction can create it again;
-  // ON COMMIT DROP covers a body that fails in between.
-  w.exec0(
-      "CREATE TEMP TABLE jb_results_staging ("
-      "  sample_index INTEGER, repeat_index INTEGER, prediction TEXT, extracted TEXT,"
-      "  target TEXT, score DOUBLE PRECISION, metrics JSONB, prompt_tokens INTEGER,"
-      "  completion_tokens INTEGER, finish_reason TEXT, ttft_s DOUBLE PRECISION,"
-      "  tpot_s DOUBLE PRECISION, e2e_s DOUBLE PRECISION, attempts INTEGER,"
-      "  energy_j DOUBLE PRECISION, error TEXT, corpus_stats JSONB, answer_method TEXT)"
-      " ON COMMIT DROP");
+  // The staging table lives as long as the connection: created once, emptied after each use.
+  // Creating and dropping it per call wrote a dozen catalog rows and broadcast a cache
+  // invalidation to every backend each time, which throttled the whole queue under load.
+  // Rows staged by a transaction that rolls back vanish with it.
+  if (w.exec("SELECT to_regclass('pg_temp.jb_results_staging') IS NULL")[0][0].as<bool>()) {
+    w.exec0(
+        "CREATE TEMP TABLE jb_results_staging ("
+        "  sample_index INTEGER, repeat_index INTEGER, prediction TEXT, extracted TEXT,"
+        "  target TEXT, score DOUBLE PRECISION, metrics JSONB, prompt_tokens INTEGER,"
+        "  completion_tokens INTEGER, finish_reason TEXT, ttft_s DOUBLE PRECISION,"
+        "  tpot_s DOUBLE PRECISION, e2e_s DOUBLE PRECISION, attempts INTEGER,"
+        "  energy_j DOUBLE PRECISION, error TEXT, corpus_stats JSONB, answer_method TEXT)");
+  }
   {
     pqxx::stream_to stream(
         w, "jb_results_staging",
@@ -68,7 +72,8 @@ absl::StatusOr<InsertResultsOutcome> InsertResults(pqxx::work& w, int64_t shard_
     }
     stream.complete();
   }
-  pqxx::result inserted = w.exec_params(
+  pqxx::result inserted = ExecPrepared(
+      w, "jb_insert_staged_results",
       "INSERT INTO sample_results (shard_id, sample_index, repeat_index, epoch, worker_id,"
       "  prediction, extracted, target, score, metrics, prompt_tokens, completion_tokens,"
       "  finish_reason, ttft_s, tpot_s, e2e_s, attempts, energy_j, error, corpus_stats,"
@@ -79,7 +84,7 @@ absl::StatusOr<InsertResultsOutcome> InsertResults(pqxx::work& w, int64_t shard_
       "FROM jb_results_staging "
       "ON CONFLICT (shard_id, sample_index, repeat_index) DO NOTHING",
       shard_id, epoch, worker_id);
-  w.exec0("DROP TABLE jb_results_staging");
+  w.exec0("DELETE FROM jb_results_staging");
   InsertResultsOutcome outcome;
   outcome.inserted = static_cast<int>(inserted.affected_rows());
   outcome.duplicates = static_cast<int>(results.size()) - outcome.inserted;
@@ -87,7 +92,8 @@ absl::StatusOr<InsertResultsOutcome> InsertResults(pqxx::work& w, int64_t shard_
 }
 
 absl::StatusOr<int64_t> CountResults(pqxx::work& w, int64_t shard_id) {
-  return w.exec_params1("SELECT count(*) FROM sample_results WHERE shard_id = $1", shard_id)[0]
+  return ExecPrepared(w, "jb_count_results",
+                      "SELECT count(*) FROM sample_results WHERE shard_id = $1", shard_id)[0][0]
       .as<int64_t>();
 }
 

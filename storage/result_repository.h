@@ -23,11 +23,11 @@ struct InsertResultsOutcome {
   int duplicates = 0;
 };
 
-// Stores results of `shard_id` written under lease `epoch` by `worker_id`: COPY into a
-// temporary staging table, then one INSERT ... ON CONFLICT DO NOTHING. TTFT and TPOT are NULL
-// for requests that did not stream, energy_j NULL while 0 (not yet apportioned).
-// kNotFound for an unknown shard; kInvalidArgument when a sample index lies outside the
-// shard's range.
+// Stores results of `shard_id` written under lease `epoch` by `worker_id`: COPY into the
+// connection's temporary staging table (created on first use), then one INSERT ... ON
+// CONFLICT DO NOTHING. TTFT and TPOT are NULL for requests that did not stream, energy_j
+// NULL while 0 (not yet apportioned). kNotFound for an unknown shard; kInvalidArgument when a
+// sample index lies outside the shard's range.
 absl::StatusOr<InsertResultsOutcome> InsertResults(
     pqxx::work& w, int64_t shard_id, int64_t epoch, const std::string& worker_id,
     const std::vector<joulebench::v1::SampleResult>& results);

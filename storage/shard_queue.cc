@@ -1,11 +1,13 @@
 #include "storage/shard_queue.h"
 
+#include <algorithm>
 #include <pqxx/result>
 #include <pqxx/stream_to>
 #include <set>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "storage/sql_values.h"
 #include "storage/sweep_repository.h"
@@ -59,35 +61,71 @@ absl::StatusOr<int> InsertShards(pqxx::work& w, int64_t sweep_id,
   return static_cast<int>(shards.size());
 }
 
+absl::Status AnalyzeShards(pqxx::work& w) {
+  w.exec0("ANALYZE shards");
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<LeasedShard>> AcquireShard(
     pqxx::work& w, const std::string& worker_id, const std::string& hardware_class,
     const std::vector<std::string>& served_models, absl::Duration lease_ttl) {
   if (served_models.empty()) return std::nullopt;
   const std::string models = TextArrayLiteral(served_models);
-  // The running sweeps with a shard this worker could take, best first: the highest priority
-  // among those shards, then the fewest shards running now (concurrent sweeps share the
-  // workers instead of the oldest taking them all), then the oldest. Sweeps are few, and each
-  // lookup is an index probe (shards_claimable_by_sweep).
-  pqxx::result sweeps = w.exec_params(
-      "SELECT sw.id FROM sweeps sw CROSS JOIN LATERAL ("
-      "  SELECT s.priority FROM shards s"
-      "  WHERE s.sweep_id = sw.id AND s.state = 'pending' AND s.not_before <= now()"
-      "    AND s.hardware_class = $1 AND s.model = ANY ($2::text[])"
-      "  ORDER BY s.priority DESC LIMIT 1) best "
-      "WHERE sw.state = 'running' "
-      "ORDER BY best.priority DESC,"
-      "  (SELECT count(*) FROM shards l WHERE l.sweep_id = sw.id AND l.state = 'leased'), sw.id",
-      hardware_class, models);
+  // Where this worker could take a shard: one (running sweep, served model) pair per row, with
+  // the best pending shard's priority and id, each an index probe (shards_claimable_by_sweep,
+  // whose order is only usable for one model at a time: `model = ANY (...)` made PostgreSQL
+  // sort every pending shard of the sweep on every claim). Best first: the highest priority,
+  // then the sweep with the fewest shards running now (concurrent sweeps share the workers
+  // instead of the oldest taking them all; counted only when there is a choice of sweeps),
+  // then the oldest sweep, then the lowest shard id.
+  struct Candidate {
+    int64_t sweep_id;
+    std::string model;
+    int priority;
+    int64_t first_shard;
+    int64_t leased = 0;
+  };
+  std::vector<Candidate> candidates;
+  std::set<int64_t> sweep_ids;
+  for (const auto& row :
+       ExecPrepared(w, "jb_claim_candidates",
+                    "SELECT sw.id, m.name, best.priority, best.id"
+                    " FROM sweeps sw CROSS JOIN unnest($2::text[]) AS m(name) CROSS JOIN LATERAL ("
+                    "  SELECT s.priority, s.id FROM shards s"
+                    "  WHERE s.sweep_id = sw.id AND s.hardware_class = $1 AND s.model = m.name"
+                    "    AND s.state = 'pending' AND s.not_before <= now()"
+                    "  ORDER BY s.priority DESC, s.id LIMIT 1) best "
+                    "WHERE sw.state = 'running'",
+                    hardware_class, models)) {
+    candidates.push_back(
+        {row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int>(), row[3].as<int64_t>()});
+    sweep_ids.insert(candidates.back().sweep_id);
+  }
+  if (sweep_ids.size() > 1) {
+    for (const auto& row :
+         w.exec_params("SELECT sweep_id, count(*) FROM shards WHERE state = 'leased'"
+                       " AND sweep_id = ANY ($1::bigint[]) GROUP BY sweep_id",
+                       absl::StrCat("{", absl::StrJoin(sweep_ids, ","), "}"))) {
+      for (Candidate& c : candidates) {
+        if (c.sweep_id == row[0].as<int64_t>()) c.leased = row[1].as<int64_t>();
+      }
+    }
+  }
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return std::tie(b.priority, a.leased, a.sweep_id, a.first_shard) <
+           std::tie(a.priority, b.leased, b.sweep_id, b.first_shard);
+  });
   pqxx::result r;
-  for (const auto& sweep : sweeps) {
+  for (const Candidate& candidate : candidates) {
     // OF s: lock only the shard; locking the sweep row too would make concurrent acquirers
     // skip every shard of a sweep another one is leasing from. A shard another acquirer holds
-    // is skipped; when the sweep has none left, the next sweep is tried.
-    r = w.exec_params(
+    // is skipped; when none is left, the next candidate is tried.
+    r = ExecPrepared(
+        w, "jb_claim",
         "WITH candidate AS ("
         "  SELECT s.id FROM shards s JOIN sweeps sw ON sw.id = s.sweep_id"
         "  WHERE s.sweep_id = $5 AND s.state = 'pending' AND s.not_before <= now()"
-        "    AND sw.state = 'running' AND s.hardware_class = $2 AND s.model = ANY ($3::text[])"
+        "    AND sw.state = 'running' AND s.hardware_class = $2 AND s.model = $3"
         "  ORDER BY s.priority DESC, s.id"
         "  LIMIT 1"
         "  FOR UPDATE OF s SKIP LOCKED) "
@@ -99,8 +137,8 @@ absl::StatusOr<std::optional<LeasedShard>> AcquireShard(
         "RETURNING t.id, t.sweep_id, t.model, t.suite_hash, t.task, t.hardware_class,"
         "  t.sweep_repeat, t.sample_begin, t.sample_end, t.settings::text, t.lease_epoch,"
         "  t.attempts, (extract(epoch FROM t.lease_expires_at) * 1000000)::bigint",
-        worker_id, hardware_class, models, absl::ToDoubleSeconds(lease_ttl),
-        sweep[0].as<int64_t>());
+        worker_id, hardware_class, candidate.model, absl::ToDoubleSeconds(lease_ttl),
+        candidate.sweep_id);
     if (!r.empty()) break;
   }
   if (r.empty()) return std::nullopt;
@@ -124,7 +162,8 @@ absl::StatusOr<std::optional<LeasedShard>> AcquireShard(
 
 absl::StatusOr<bool> RenewLease(pqxx::work& w, int64_t shard_id, const std::string& worker_id,
                                 int64_t epoch, absl::Duration lease_ttl, int progress_samples) {
-  pqxx::result r = w.exec_params(
+  pqxx::result r = ExecPrepared(
+      w, "jb_renew_lease",
       absl::StrCat("UPDATE shards SET lease_expires_at = now() + $4::double precision * "
                    "interval '1 second', progress_samples = $5 WHERE ",
                    kHeld),
@@ -134,8 +173,9 @@ absl::StatusOr<bool> RenewLease(pqxx::work& w, int64_t shard_id, const std::stri
 
 absl::Status CheckLease(pqxx::work& w, int64_t shard_id, const std::string& worker_id,
                         int64_t epoch) {
-  pqxx::result r = w.exec_params(absl::StrCat("SELECT 1 FROM shards WHERE ", kHeld, " FOR SHARE"),
-                                 shard_id, worker_id, epoch);
+  pqxx::result r = ExecPrepared(w, "jb_check_lease",
+                                absl::StrCat("SELECT 1 FROM shards WHERE ", kHeld, " FOR SHARE"),
+                                shard_id, worker_id, epoch);
   if (r.empty()) return LeaseLost(w, shard_id, worker_id, epoch);
   return absl::OkStatus();
 }
@@ -143,10 +183,11 @@ absl::Status CheckLease(pqxx::work& w, int64_t shard_id, const std::string& work
 absl::StatusOr<CompleteResult> CompleteShard(pqxx::work& w, int64_t shard_id,
                                              const std::string& worker_id, int64_t epoch) {
   pqxx::result r =
-      w.exec_params(absl::StrCat("UPDATE shards SET state = 'succeeded', finished_at = now(), "
-                                 "lease_expires_at = NULL WHERE ",
-                                 kHeld, " RETURNING sweep_id"),
-                    shard_id, worker_id, epoch);
+      ExecPrepared(w, "jb_complete_shard",
+                   absl::StrCat("UPDATE shards SET state = 'succeeded', finished_at = now(), "
+                                "lease_expires_at = NULL WHERE ",
+                                kHeld, " RETURNING sweep_id"),
+                   shard_id, worker_id, epoch);
   if (r.empty()) {
     pqxx::result done = w.exec_params(
         "SELECT 1 FROM shards WHERE id = $1 AND lease_owner = $2 AND lease_epoch = $3 "

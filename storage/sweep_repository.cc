@@ -175,13 +175,19 @@ absl::StatusOr<std::vector<v1::SweepInfo>> ListSweeps(pqxx::work& w, int limit) 
 }
 
 absl::StatusOr<v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id) {
-  // Fast path, without the sweep's lock: an open shard that no other transaction is changing
-  // means the sweep goes on. Open shards locked by concurrent completions are skipped, so the
-  // last completions of a sweep fall through to the locked path below, which serialises them
-  // (without this, every completion queued on the sweep row until the previous one's commit).
-  if (!w.exec_params("SELECT 1 FROM shards WHERE sweep_id = $1 AND state IN ('pending', "
-                     "'leased') LIMIT 1 FOR SHARE SKIP LOCKED",
-                     sweep_id)
+  // Fast path, without any lock: a pending shard means the sweep goes on. For it to be wrong,
+  // that shard would have to be leased, run and completed while this transaction is open,
+  // with that completion not yet seeing this one; the reaper's periodic RefreshRunningSweeps
+  // finishes such a sweep. Locking a shard here instead made completions block heartbeats
+  // and claims under load. Only the tail of a sweep (open shards, none pending) takes the
+  // sweep's row lock, which serialises its last completions.
+  // The ORDER BY is shards_sweep's: statistics taken at submission say every shard is
+  // pending, so without it the planner scans the table from its start, past every finished
+  // shard, a little longer with each completion.
+  if (!ExecPrepared(w, "jb_sweep_has_pending",
+                    "SELECT 1 FROM shards WHERE sweep_id = $1 AND state = 'pending' "
+                    "ORDER BY sweep_id, state LIMIT 1",
+                    sweep_id)
            .empty()) {
     return v1::SWEEP_STATE_RUNNING;
   }

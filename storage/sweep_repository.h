@@ -41,14 +41,15 @@ absl::StatusOr<std::vector<joulebench::v1::SweepInfo>> ListSweeps(pqxx::work& w,
 
 // When the sweep is running and none of its (one or more) shards is pending or leased, sets it
 // succeeded, or failed if any shard failed, with finished_at. Returns the state after the
-// call. An open shard no other transaction holds a lock on answers "running" at once; only
-// otherwise is the sweep row locked and its shards checked again. The lock makes two
-// transactions finishing the last two shards at once agree: the second to lock sees the
-// first's commit. kNotFound for an unknown id.
+// call. A pending shard answers "running" at once, without a lock; otherwise the sweep row is
+// locked and its shards checked again, so two transactions finishing the last two leased
+// shards at once agree: the second to lock sees the first's commit. (A pending shard leased,
+// run and completed within one such call could leave the sweep running; the reaper's
+// RefreshRunningSweeps ends it.) kNotFound for an unknown id.
 absl::StatusOr<joulebench::v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id);
 
-// RefreshSweepState for every running sweep (after the reaper failed shards, or as a periodic
-// sweep-up). Returns how many sweeps it finished.
+// RefreshSweepState for every running sweep without open shards; the reaper runs it on every
+// pass. Returns how many sweeps it finished.
 absl::StatusOr<int> RefreshRunningSweeps(pqxx::work& w);
 
 // Cancels a running sweep with its pending and leased shards (their holders get kAborted at

@@ -37,6 +37,16 @@ absl::Status TouchWorker(pqxx::work& w, const std::string& worker_id, const std:
 // kNotFound for an unknown id.
 absl::StatusOr<joulebench::v1::WorkerInfo> GetWorker(pqxx::work& w, const std::string& worker_id);
 
+// What a lease needs to know of a worker, read without parsing its hardware and server
+// documents (AcquireShard runs it on every call).
+struct WorkerRole {
+  std::string state;  // active, draining, unhealthy or lost
+  std::string hardware_class;
+  std::vector<std::string> served_models;
+};
+// kNotFound for an unknown id.
+absl::StatusOr<WorkerRole> GetWorkerRole(pqxx::work& w, const std::string& worker_id);
+
 // Every worker, by name, with the shard it holds a lease on (0 when none).
 absl::StatusOr<std::vector<joulebench::v1::WorkerInfo>> ListWorkers(pqxx::work& w);
 
