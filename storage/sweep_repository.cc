@@ -174,6 +174,22 @@ absl::StatusOr<std::vector<v1::SweepInfo>> ListSweeps(pqxx::work& w, int limit) 
   return sweeps;
 }
 
+namespace {
+
+// Whether the sweep has a pending or leased shard. ORDER BY state is an order only
+// shards_sweep gives: statistics taken at submission say every shard is open, and without it
+// the planner answers LIMIT 1 with a scan of the table from its start, past every shard
+// already finished (of this sweep and all before it).
+bool HasOpenShard(pqxx::work& w, int64_t sweep_id) {
+  return !ExecPrepared(w, "jb_sweep_has_open_shard",
+                       "SELECT 1 FROM shards WHERE sweep_id = $1 AND state IN ('pending', "
+                       "'leased') ORDER BY state LIMIT 1",
+                       sweep_id)
+              .empty();
+}
+
+}  // namespace
+
 absl::StatusOr<v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id) {
   // Fast path, without any lock: a pending shard means the sweep goes on. For it to be wrong,
   // that shard would have to be leased, run and completed while this transaction is open,
@@ -181,12 +197,13 @@ absl::StatusOr<v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id
   // finishes such a sweep. Locking a shard here instead made completions block heartbeats
   // and claims under load. Only the tail of a sweep (open shards, none pending) takes the
   // sweep's row lock, which serialises its last completions.
-  // The ORDER BY is shards_sweep's: statistics taken at submission say every shard is
-  // pending, so without it the planner scans the table from its start, past every finished
-  // shard, a little longer with each completion.
+  // The ORDER BY is that of shards_claimable_by_sweep after its sweep_id: statistics taken
+  // at submission say every shard is pending, so without an order only that index gives, the
+  // planner scans the table from its start, past every finished shard, a little longer with
+  // each completion.
   if (!ExecPrepared(w, "jb_sweep_has_pending",
                     "SELECT 1 FROM shards WHERE sweep_id = $1 AND state = 'pending' "
-                    "ORDER BY sweep_id, state LIMIT 1",
+                    "ORDER BY hardware_class, model, priority DESC, id LIMIT 1",
                     sweep_id)
            .empty()) {
     return v1::SWEEP_STATE_RUNNING;
@@ -198,11 +215,10 @@ absl::StatusOr<v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id
   // A new statement after the lock: under READ COMMITTED it sees shards committed meanwhile.
   // The lock is held to the commit and every completion takes it, so the common case (shards
   // still open) is one index probe rather than a count over the whole sweep.
-  pqxx::row open = w.exec_params1(
-      "SELECT EXISTS (SELECT 1 FROM shards WHERE sweep_id = $1 AND state IN ('pending', "
-      "'leased')), EXISTS (SELECT 1 FROM shards WHERE sweep_id = $1)",
-      sweep_id);
-  if (open[0].as<bool>() || !open[1].as<bool>()) return v1::SWEEP_STATE_RUNNING;
+  if (HasOpenShard(w, sweep_id)) return v1::SWEEP_STATE_RUNNING;
+  if (w.exec_params("SELECT 1 FROM shards WHERE sweep_id = $1 LIMIT 1", sweep_id).empty()) {
+    return v1::SWEEP_STATE_RUNNING;  // no shards yet
+  }
   const bool failed = w.exec_params1(
                            "SELECT EXISTS (SELECT 1 FROM shards WHERE sweep_id = $1 AND state = "
                            "'failed')",
@@ -215,14 +231,13 @@ absl::StatusOr<v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id
 }
 
 absl::StatusOr<int> RefreshRunningSweeps(pqxx::work& w) {
-  // Only sweeps without open shards can change; skip the rest without locking them.
-  pqxx::result ids = w.exec(
-      "SELECT id FROM sweeps sw WHERE state = 'running' AND NOT EXISTS ("
-      "  SELECT 1 FROM shards s WHERE s.sweep_id = sw.id AND s.state IN ('pending', 'leased')) "
-      "ORDER BY id");
+  // Only sweeps without open shards can change; skip the rest without locking them. One
+  // probe per running sweep: an anti-join here read the whole table on every reaper pass.
   int finished = 0;
-  for (const auto& row : ids) {
-    JB_ASSIGN_OR_RETURN(v1::SweepState state, RefreshSweepState(w, row[0].as<int64_t>()));
+  for (const auto& row : w.exec("SELECT id FROM sweeps WHERE state = 'running' ORDER BY id")) {
+    const auto sweep_id = row[0].as<int64_t>();
+    if (HasOpenShard(w, sweep_id)) continue;
+    JB_ASSIGN_OR_RETURN(v1::SweepState state, RefreshSweepState(w, sweep_id));
     if (state != v1::SWEEP_STATE_RUNNING) ++finished;
   }
   return finished;
