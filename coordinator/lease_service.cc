@@ -65,41 +65,44 @@ absl::StatusOr<v1::AcquireShardResponse> LeaseService::AcquireShard(
   v1::AcquireShardResponse response;
   JB_RETURN_IF_ERROR(db_->Transact([&](pqxx::work& tx) -> absl::Status {
     response.Clear();
-    JB_ASSIGN_OR_RETURN(storage::WorkerRole worker,
-                        storage::GetWorkerRole(tx, request.worker_id()));
-    std::optional<storage::LeasedShard> leased;
-    if (worker.state == "active") {
-      JB_ASSIGN_OR_RETURN(leased,
-                          storage::AcquireShard(tx, request.worker_id(), worker.hardware_class,
-                                                worker.served_models, options_.lease_ttl));
-    }
-    if (!leased.has_value()) {
-      response.set_retry_after_s(absl::ToDoubleSeconds(options_.idle_retry));
-      return absl::OkStatus();
-    }
-    v1::Shard* shard = response.mutable_shard();
-    shard->set_shard_id(leased->shard_id);
-    shard->set_sweep_id(leased->sweep_id);
-    shard->set_hardware_class(leased->hardware_class);
-    shard->set_sweep_repeat(leased->sweep_repeat);
-    shard->set_sample_begin(leased->sample_begin);
-    shard->set_sample_end(leased->sample_end);
-    JB_ASSIGN_OR_RETURN(*shard->mutable_model(), storage::GetModel(tx, leased->model));
-    JB_RETURN_IF_ERROR(
-        suites_.Fill(tx, leased->suite_hash, leased->sample_begin, leased->sample_end, shard));
-    JB_ASSIGN_OR_RETURN(ShardSettings settings, SettingsFromJson(leased->settings_json));
-    *shard->mutable_generation() = settings.generation;
-    shard->set_concurrency(settings.concurrency);
-    shard->set_idle_baseline_s(settings.idle_baseline_s);
-    v1::Lease* lease = response.mutable_lease();
-    lease->set_shard_id(leased->shard_id);
-    lease->set_epoch(leased->epoch);
-    lease->set_ttl_s(absl::ToDoubleSeconds(options_.lease_ttl));
-    lease->set_heartbeat_interval_s(absl::ToDoubleSeconds(options_.heartbeat_interval));
-    lease->set_attempt(leased->attempt);
-    return absl::OkStatus();
+    return LeaseNext(tx, request.worker_id(), &response);
   }));
   return response;
+}
+
+absl::Status LeaseService::LeaseNext(pqxx::work& tx, const std::string& worker_id,
+                                     v1::AcquireShardResponse* response) {
+  JB_ASSIGN_OR_RETURN(storage::WorkerRole worker, storage::GetWorkerRole(tx, worker_id));
+  std::optional<storage::LeasedShard> leased;
+  if (worker.state == "active") {
+    JB_ASSIGN_OR_RETURN(leased, storage::AcquireShard(tx, worker_id, worker.hardware_class,
+                                                      worker.served_models, options_.lease_ttl));
+  }
+  if (!leased.has_value()) {
+    response->set_retry_after_s(absl::ToDoubleSeconds(options_.idle_retry));
+    return absl::OkStatus();
+  }
+  v1::Shard* shard = response->mutable_shard();
+  shard->set_shard_id(leased->shard_id);
+  shard->set_sweep_id(leased->sweep_id);
+  shard->set_hardware_class(leased->hardware_class);
+  shard->set_sweep_repeat(leased->sweep_repeat);
+  shard->set_sample_begin(leased->sample_begin);
+  shard->set_sample_end(leased->sample_end);
+  JB_ASSIGN_OR_RETURN(*shard->mutable_model(), storage::GetModel(tx, leased->model));
+  JB_RETURN_IF_ERROR(
+      suites_.Fill(tx, leased->suite_hash, leased->sample_begin, leased->sample_end, shard));
+  JB_ASSIGN_OR_RETURN(ShardSettings settings, SettingsFromJson(leased->settings_json));
+  *shard->mutable_generation() = settings.generation;
+  shard->set_concurrency(settings.concurrency);
+  shard->set_idle_baseline_s(settings.idle_baseline_s);
+  v1::Lease* lease = response->mutable_lease();
+  lease->set_shard_id(leased->shard_id);
+  lease->set_epoch(leased->epoch);
+  lease->set_ttl_s(absl::ToDoubleSeconds(options_.lease_ttl));
+  lease->set_heartbeat_interval_s(absl::ToDoubleSeconds(options_.heartbeat_interval));
+  lease->set_attempt(leased->attempt);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ReportSamplesResponse> LeaseService::ReportSamples(
@@ -122,12 +125,32 @@ absl::StatusOr<v1::ReportSamplesResponse> LeaseService::ReportSamples(
 absl::StatusOr<v1::CompleteShardResponse> LeaseService::CompleteShard(
     const v1::CompleteShardRequest& request) {
   v1::CompleteShardResponse response;
+  std::vector<v1::SampleResult> results(request.results().begin(), request.results().end());
   JB_RETURN_IF_ERROR(db_->Transact([&](pqxx::work& tx) -> absl::Status {
-    JB_ASSIGN_OR_RETURN(int64_t stored, storage::CountResults(tx, request.shard_id()));
-    if (stored < request.samples_reported()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("shard ", request.shard_id(), ": the worker reported ",
-                       request.samples_reported(), " results but ", stored, " are stored"));
+    response.Clear();
+    // A lease no longer held is either this call repeated after it completed the shard
+    // (storage::CompleteShard answers completed = false) or lost (it answers ABORTED).
+    bool held = true;
+    if (!results.empty()) {
+      absl::Status check =
+          storage::CheckLease(tx, request.shard_id(), request.worker_id(), request.epoch());
+      if (check.ok()) {
+        JB_RETURN_IF_ERROR(storage::InsertResults(tx, request.shard_id(), request.epoch(),
+                                                  request.worker_id(), results)
+                               .status());
+      } else if (absl::IsAborted(check)) {
+        held = false;
+      } else {
+        return check;
+      }
+    }
+    if (held) {
+      JB_ASSIGN_OR_RETURN(int64_t stored, storage::CountResults(tx, request.shard_id()));
+      if (stored < request.samples_reported()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("shard ", request.shard_id(), ": the worker reported ",
+                         request.samples_reported(), " results but ", stored, " are stored"));
+      }
     }
     JB_ASSIGN_OR_RETURN(
         storage::CompleteResult outcome,
@@ -143,6 +166,9 @@ absl::StatusOr<v1::CompleteShardResponse> LeaseService::CompleteShard(
       }
     }
     response.set_completed(outcome.completed);
+    if (request.lease_next()) {
+      JB_RETURN_IF_ERROR(LeaseNext(tx, request.worker_id(), response.mutable_next()));
+    }
     return absl::OkStatus();
   }));
   return response;

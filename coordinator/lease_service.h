@@ -8,13 +8,17 @@
 //   2. Heartbeat renews the lease for another TTL; a lease that is no longer held is reported
 //      as revoked.
 //   3. ReportSamples stores results under the lease, idempotently per (shard, sample, repeat).
-//   4. CompleteShard stores the measurement and marks the shard succeeded; FailShard returns
-//      it for a retry after backoff, or fails it after max_attempts.
+//   4. CompleteShard stores the last results and the measurement and marks the shard
+//      succeeded, and can lease the worker's next shard in the same transaction (one call
+//      per shard in the common case); FailShard returns it for a retry after backoff, or
+//      fails it after max_attempts.
 //   5. The reaper (ReapExpiredLeases, run periodically by the server) returns expired leases.
 // Every call about a shard checks (shard, worker, epoch) in the same transaction as its write:
 // a stale epoch is ABORTED and writes nothing.
 // Thread-safety: safe for concurrent calls.
 #pragma once
+
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -48,8 +52,11 @@ class LeaseService {
   // ABORTED when the lease is not held at this epoch.
   absl::StatusOr<joulebench::v1::ReportSamplesResponse> ReportSamples(
       const joulebench::v1::ReportSamplesRequest& request);
-  // ABORTED when the lease is not held at this epoch (or was completed by another epoch);
-  // FAILED_PRECONDITION when fewer results are stored than the worker says it reported.
+  // Stores `results`, completes the shard and, with lease_next, leases the next one, all in one
+  // transaction. ABORTED when the lease is not held at this epoch (or was completed by another
+  // epoch); FAILED_PRECONDITION when fewer results are stored than the worker says it
+  // reported. A repeat of a call that completed the shard answers completed = false (and
+  // leases anew: a next lease the first call committed, unanswered, expires and is reaped).
   absl::StatusOr<joulebench::v1::CompleteShardResponse> CompleteShard(
       const joulebench::v1::CompleteShardRequest& request);
   absl::StatusOr<joulebench::v1::FailShardResponse> FailShard(
@@ -63,6 +70,10 @@ class LeaseService {
   absl::StatusOr<int> MarkLostWorkers();
 
  private:
+  // Leases the best shard for `worker_id` into *response, or sets retry_after_s.
+  absl::Status LeaseNext(pqxx::work& tx, const std::string& worker_id,
+                         joulebench::v1::AcquireShardResponse* response);
+
   storage::Database* db_;  // Not owned.
   LeaseOptions options_;
   SuiteCache suites_;  // what AcquireShard hands out of each suite

@@ -71,49 +71,57 @@ absl::Status Agent::Run() {
   }
 
   Backoff backoff(options_.backoff);
-  while (!env_.stop_requested()) {
-    bool reregister;
-    {
-      absl::MutexLock lock(&mu_);
-      reregister = needs_register_;
-    }
-    if (reregister) {
-      if (absl::Status registered = Register(); !registered.ok()) {
-        return absl::IsCancelled(registered) ? absl::OkStatus() : registered;
-      }
-    }
-    if (!CheckServerHealth()) {
-      const absl::Duration delay = backoff.Next();
-      if (env_.wait(delay)) break;
-      continue;
-    }
-    v1::AcquireShardRequest request;
-    request.set_worker_id(worker_id());
-    absl::StatusOr<v1::AcquireShardResponse> acquired = env_.coordinator->AcquireShard(request);
-    if (!acquired.ok()) {
-      const absl::Duration delay = backoff.Next();
-      if (absl::IsNotFound(acquired.status())) {
-        JB_LOG(warn, "coordinator no longer knows worker {}: registering again", worker_id());
+  std::optional<v1::AcquireShardResponse> next;  // came with the last completion
+  while (next.has_value() || !env_.stop_requested()) {
+    v1::AcquireShardResponse acquired;
+    if (next.has_value()) {
+      acquired = *std::move(next);
+      next.reset();
+    } else {
+      bool reregister;
+      {
         absl::MutexLock lock(&mu_);
-        needs_register_ = true;
-        // Register again at once; only a repeated NOT_FOUND waits, like any other error.
-        if (backoff.attempts() == 1) continue;
+        reregister = needs_register_;
       }
-      JB_LOG(warn, "AcquireShard failed (attempt {}): {}; retrying in {}", backoff.attempts(),
-             acquired.status().ToString(), absl::FormatDuration(delay));
-      if (env_.wait(delay)) break;
-      continue;
+      if (reregister) {
+        if (absl::Status registered = Register(); !registered.ok()) {
+          return absl::IsCancelled(registered) ? absl::OkStatus() : registered;
+        }
+      }
+      if (!CheckServerHealth()) {
+        const absl::Duration delay = backoff.Next();
+        if (env_.wait(delay)) break;
+        continue;
+      }
+      v1::AcquireShardRequest request;
+      request.set_worker_id(worker_id());
+      absl::StatusOr<v1::AcquireShardResponse> response = env_.coordinator->AcquireShard(request);
+      if (!response.ok()) {
+        const absl::Duration delay = backoff.Next();
+        if (absl::IsNotFound(response.status())) {
+          JB_LOG(warn, "coordinator no longer knows worker {}: registering again", worker_id());
+          absl::MutexLock lock(&mu_);
+          needs_register_ = true;
+          // Register again at once; only a repeated NOT_FOUND waits, like any other error.
+          if (backoff.attempts() == 1) continue;
+        }
+        JB_LOG(warn, "AcquireShard failed (attempt {}): {}; retrying in {}", backoff.attempts(),
+               response.status().ToString(), absl::FormatDuration(delay));
+        if (env_.wait(delay)) break;
+        continue;
+      }
+      acquired = *std::move(response);
     }
     backoff.Reset();
-    if (!acquired->has_shard() || !acquired->has_lease()) {
+    if (!acquired.has_shard() || !acquired.has_lease()) {
       IdleHeartbeat(/*force=*/false);
-      const absl::Duration wait = acquired->retry_after_s() > 0
-                                      ? absl::Seconds(acquired->retry_after_s())
+      const absl::Duration wait = acquired.retry_after_s() > 0
+                                      ? absl::Seconds(acquired.retry_after_s())
                                       : options_.idle_poll;
       if (env_.wait(wait)) break;
       continue;
     }
-    RunShard(acquired->shard(), acquired->lease());
+    next = RunShard(acquired.shard(), acquired.lease());
   }
   JB_LOG(info, "worker {} stopped", worker_id());
   return absl::OkStatus();
@@ -250,7 +258,8 @@ bool Agent::DrainExpired() {
   return now >= drain_deadline_;
 }
 
-void Agent::RunShard(const v1::Shard& shard, const v1::Lease& lease) {
+std::optional<v1::AcquireShardResponse> Agent::RunShard(const v1::Shard& shard,
+                                                        const v1::Lease& lease) {
   JB_LOG(info,
          "leased shard {} (epoch {}, attempt {}): model {}, task {}, {} samples, "
          "concurrency {}",
@@ -263,7 +272,7 @@ void Agent::RunShard(const v1::Shard& shard, const v1::Lease& lease) {
       Fail(lease, absl::UnavailableError(
                       absl::StrCat("probing the inference server for completions logprobs: ",
                                    method.status().message())));
-      return;
+      return std::nullopt;
     }
     runner_options.choice_method = *method;
   }
@@ -287,14 +296,14 @@ void Agent::RunShard(const v1::Shard& shard, const v1::Lease& lease) {
   done.Notify();
   supervisor.join();
 
-  if (outcome.ok()) {
-    Complete(lease, *outcome, reported);
-  } else if (absl::IsAborted(outcome.status())) {
+  if (outcome.ok()) return Complete(lease, *outcome, reported);
+  if (absl::IsAborted(outcome.status())) {
     JB_LOG(warn, "shard {}: lease lost, dropping its work: {}", lease.shard_id(),
            outcome.status().ToString());
   } else {
     Fail(lease, outcome.status());
   }
+  return std::nullopt;
 }
 
 absl::StatusOr<ChoiceMethod> Agent::MultipleChoiceMethod() {
@@ -381,37 +390,45 @@ absl::Status Agent::ReportBatch(const v1::Lease& lease, ShardRunner& runner,
   }
 }
 
-void Agent::Complete(const v1::Lease& lease, const ShardOutcome& outcome, uint32_t reported) {
+std::optional<v1::AcquireShardResponse> Agent::Complete(const v1::Lease& lease,
+                                                        const ShardOutcome& outcome,
+                                                        uint32_t reported) {
   v1::CompleteShardRequest request;
   request.set_worker_id(worker_id());
   request.set_shard_id(lease.shard_id());
   request.set_epoch(lease.epoch());
   *request.mutable_measurement() = outcome.measurement;
-  request.set_samples_reported(reported);
+  for (size_t i = outcome.results.size() - outcome.unreported; i < outcome.results.size(); ++i) {
+    *request.add_results() = outcome.results[i];
+  }
+  const uint32_t results = reported + static_cast<uint32_t>(outcome.unreported);
+  request.set_samples_reported(results);
+  request.set_lease_next(!env_.stop_requested() && CheckServerHealth());
   Backoff backoff(options_.backoff);
   while (true) {
     absl::StatusOr<v1::CompleteShardResponse> response = env_.coordinator->CompleteShard(request);
     if (response.ok()) {
       JB_LOG(info, "shard {} completed: {} results, {:.1f} J ({}), {:.1f} s", lease.shard_id(),
-             reported, outcome.measurement.total_energy_j(),
+             results, outcome.measurement.total_energy_j(),
              EnergyMethodName(outcome.measurement.method()), outcome.measurement.wall_time_s());
-      return;
+      if (request.lease_next() && response->has_next()) return response->next();
+      return std::nullopt;
     }
     absl::Status status = LeaseStatus(response.status());
     if (absl::IsAborted(status)) {
       JB_LOG(warn, "shard {}: lease lost before completion, dropping it: {}", lease.shard_id(),
              status.ToString());
-      return;
+      return std::nullopt;
     }
     if (!IsRetryable(status)) {
       // E.g. the coordinator finds results missing: give the shard back to be run again.
       Fail(lease, status);
-      return;
+      return std::nullopt;
     }
     if (DrainExpired()) {
       JB_LOG(error, "shard {}: could not complete before the drain deadline: {}", lease.shard_id(),
              status.ToString());
-      return;
+      return std::nullopt;
     }
     const absl::Duration delay = backoff.Next();
     JB_LOG(warn, "CompleteShard for shard {} failed (attempt {}): {}; retrying in {}",

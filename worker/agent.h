@@ -13,9 +13,12 @@
 //      `joulebench workers` and `status` show it) and retry with backoff; once healthy again,
 //      heartbeat "active" at once. Then AcquireShard. No shard: wait retry_after_s (idle
 //      heartbeats keep the worker's liveness while idle). A shard: run it with a ShardRunner while
-//      a heartbeat thread renews the lease every heartbeat interval; results go up with
-//      ReportSamples in batches; then CompleteShard with the measurement, or FailShard with the
-//      error when the run failed for a reason other than losing the lease.
+//      a heartbeat thread renews the lease every heartbeat interval; full batches of results go
+//      up with ReportSamples; then CompleteShard with the rest and the measurement, asking for
+//      the next lease in the same call (lease_next) unless stopping or the server is unhealthy,
+//      so a busy worker makes one call per shard; or FailShard with the error when the run
+//      failed for a reason other than losing the lease. A lease that came with a completion is
+//      run next, even when a shutdown began during that call (it drains like any other).
 //   5. Shutdown (the stop hook): stop acquiring; a running shard may finish within
 //      drain_timeout (heartbeats say "draining"), after which it is cancelled and failed back
 //      to the queue; then Run() returns OK.
@@ -96,7 +99,10 @@ class Agent {
  private:
   absl::StatusOr<joulebench::v1::InferenceServer> DiscoverServer();
   absl::Status Register();
-  void RunShard(const joulebench::v1::Shard& shard, const joulebench::v1::Lease& lease);
+  // Runs the shard and completes or fails it; returns the next lease when the completion
+  // brought one (CompleteShard lease_next).
+  std::optional<joulebench::v1::AcquireShardResponse> RunShard(const joulebench::v1::Shard& shard,
+                                                               const joulebench::v1::Lease& lease);
   // How this worker answers multiple_choice samples (--multiple-choice); `auto` probes the
   // server at the first multiple_choice shard and keeps the verdict (worker/choice_method.h).
   absl::StatusOr<ChoiceMethod> MultipleChoiceMethod();
@@ -107,7 +113,11 @@ class Agent {
   absl::Status ReportBatch(const joulebench::v1::Lease& lease, ShardRunner& runner,
                            const std::vector<joulebench::v1::SampleResult>& batch,
                            uint32_t& reported);
-  void Complete(const joulebench::v1::Lease& lease, const ShardOutcome& outcome, uint32_t reported);
+  // Sends the unreported results with the completion, asking for the next lease unless
+  // stopping or the server is unhealthy; returns that answer when there is one.
+  std::optional<joulebench::v1::AcquireShardResponse> Complete(const joulebench::v1::Lease& lease,
+                                                               const ShardOutcome& outcome,
+                                                               uint32_t reported);
   void Fail(const joulebench::v1::Lease& lease, const absl::Status& error);
   // A heartbeat without a shard, saying "active" or "unhealthy" (unhealthy_ non-empty);
   // sent when `force` or a heartbeat interval has passed since the last one.

@@ -81,7 +81,8 @@ absl::StatusOr<ShardOutcome> ShardRunner::Run(const v1::Shard& shard, const Repo
                                                 : shard.model().parameters());
   }
   JB_ASSIGN_OR_RETURN(m, MeasureWindow(*meter_, *clock_, window, [&]() -> absl::Status {
-                        return RunRequests(shard, plan, report, outcome.results);
+                        return RunRequests(shard, plan, report, outcome.results,
+                                           outcome.unreported);
                       }));
   m.set_server_metrics_before(std::move(metrics_before));
   m.set_server_metrics_after(ScrapeServerMetrics());
@@ -123,7 +124,8 @@ void ShardRunner::CountRequest(const InferenceResult& result) {
 
 absl::Status ShardRunner::RunRequests(const v1::Shard& shard, const ShardRequests& plan,
                                       const ReportFn& report,
-                                      std::vector<v1::SampleResult>& all_results) {
+                                      std::vector<v1::SampleResult>& all_results,
+                                      size_t& held_back) {
   if (cancelled()) return CancelStatus();
   const size_t batch_size = static_cast<size_t>(std::max(1, options_.report_batch_size));
 
@@ -152,8 +154,8 @@ absl::Status ShardRunner::RunRequests(const v1::Shard& shard, const ShardRequest
   });
 
   // Work without requests (unbuildable prompts) is finished first; the rest as the results of
-  // all its requests arrive. Full report batches go out as they fill, the remainder at the end;
-  // after a cancel nothing more is reported.
+  // all its requests arrive. Full report batches go out as they fill; the remainder stays for
+  // the completion; after a cancel nothing more is reported.
   std::vector<InferenceResult> results(plan.requests.size());
   std::vector<size_t> pending(plan.work.size());
   std::vector<bool> abandoned(plan.work.size(), false);
@@ -216,9 +218,11 @@ absl::Status ShardRunner::RunRequests(const v1::Shard& shard, const ShardRequest
     flush(batch_size);
   }
   batch.join();
-  flush(1);
   if (cancelled()) return CancelStatus();
   if (!batch_status.ok()) return batch_status;
+  held_back = unreported.size();
+  all_results.insert(all_results.end(), std::make_move_iterator(unreported.begin()),
+                     std::make_move_iterator(unreported.end()));
   return absl::OkStatus();
 }
 

@@ -8,9 +8,10 @@
 //   1. Constructed by the agent for a leased shard.
 //   2. Run() on the agent's thread: /metrics scrape, idle baseline, then the request window:
 //      a batch thread runs RunBatch (its I/O thread timestamps the streams), this thread
-//      scores finished samples and calls `report` with each batch of options.report_batch_size
-//      (the last one smaller), so the callback never runs concurrently with itself; then the
-//      closing /metrics scrape.
+//      scores finished samples and calls `report` with each full batch of
+//      options.report_batch_size, so the callback never runs concurrently with itself; then
+//      the closing /metrics scrape. The remainder, fewer than a batch, is left for the caller
+//      to send with the completion (ShardOutcome::unreported).
 //   3. Cancel() from any thread (a revoked lease, a drain deadline) stops it early: requests
 //      in flight are abandoned, no new one starts, unreported results are dropped, and Run()
 //      returns the cancel status.
@@ -32,6 +33,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -78,6 +80,9 @@ struct ShardOutcome {
   joulebench::v1::Measurement measurement;
   // Every result of the shard, in completion order, energy_j apportioned by output tokens.
   std::vector<joulebench::v1::SampleResult> results;
+  // How many results at the end of `results` were not passed to the report callback (fewer
+  // than a batch): the caller sends them with CompleteShard.
+  size_t unreported = 0;
 };
 
 class ShardRunner {
@@ -105,9 +110,11 @@ class ShardRunner {
   uint32_t samples_done() const { return samples_done_.load(); }
 
  private:
+  // Appends every result to all_results; the last `held_back` of them were not reported.
   absl::Status RunRequests(const joulebench::v1::Shard& shard, const ShardRequests& plan,
                            const ReportFn& report,
-                           std::vector<joulebench::v1::SampleResult>& all_results);
+                           std::vector<joulebench::v1::SampleResult>& all_results,
+                           size_t& held_back);
   // Counts a finished request toward the server-down rule; called on the I/O thread.
   void CountRequest(const InferenceResult& result);
   // GET /metrics, cut to max_server_metrics_bytes; "" when the server has none.

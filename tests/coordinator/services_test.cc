@@ -235,6 +235,76 @@ TEST_F(ServicesTest, FullShardLifecycleIsExactlyOnceAndEndsTheSweep) {
   EXPECT_EQ(info.samples_done(), 20u);
 }
 
+TEST_F(ServicesTest, ACompletionCarriesTheLastResultsAndLeasesTheNextShard) {
+  int64_t id = Submit();
+  std::string worker = Register("w", "gpu", {"m1"});
+  v1::AcquireShardResponse a = Acquire(worker);
+  ASSERT_TRUE(a.has_shard());
+  // Four results reported on the way, the other six with the completion.
+  v1::ReportSamplesRequest all = Report(worker, a);
+  v1::ReportSamplesRequest early = all;
+  early.mutable_results()->DeleteSubrange(4, 6);
+  ASSERT_OK(leases_->ReportSamples(early).status());
+  v1::CompleteShardRequest done;
+  done.set_worker_id(worker);
+  done.set_shard_id(a.shard().shard_id());
+  done.set_epoch(a.lease().epoch());
+  done.set_samples_reported(10);
+  done.mutable_measurement()->set_method(v1::ENERGY_METHOD_NONE);
+  for (int i = 4; i < 10; ++i) *done.add_results() = all.results(i);
+  done.set_lease_next(true);
+  ASSERT_OK_AND_ASSIGN(v1::CompleteShardResponse first, leases_->CompleteShard(done));
+  EXPECT_TRUE(first.completed());
+  ASSERT_TRUE(first.has_next());
+  ASSERT_TRUE(first.next().has_shard());
+  const v1::AcquireShardResponse& b = first.next();
+  EXPECT_NE(b.shard().shard_id(), a.shard().shard_id());
+  EXPECT_EQ(b.shard().samples_size(), 10);
+  EXPECT_EQ(b.shard().task().name(), "sentiment-mini");
+  EXPECT_EQ(b.lease().epoch(), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM sample_results"), 10);
+  EXPECT_EQ(Count("SELECT count(*) FROM shards WHERE state = 'leased'"), 1);
+
+  // The same call again (its answer lost): nothing doubles, and the next lease is anew.
+  ASSERT_OK_AND_ASSIGN(v1::CompleteShardResponse repeat, leases_->CompleteShard(done));
+  EXPECT_FALSE(repeat.completed());
+  EXPECT_FALSE(repeat.next().has_shard());  // the only other shard is leased already
+  EXPECT_GT(repeat.next().retry_after_s(), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM sample_results"), 10);
+
+  // Without lease_next, no next lease; the last shard ends the sweep.
+  v1::CompleteShardRequest last;
+  last.set_worker_id(worker);
+  last.set_shard_id(b.shard().shard_id());
+  last.set_epoch(b.lease().epoch());
+  last.set_samples_reported(10);
+  const v1::ReportSamplesRequest b_results = Report(worker, b);
+  for (const auto& r : b_results.results()) *last.add_results() = r;
+  ASSERT_OK_AND_ASSIGN(v1::CompleteShardResponse end, leases_->CompleteShard(last));
+  EXPECT_TRUE(end.completed());
+  EXPECT_FALSE(end.has_next());
+  EXPECT_EQ(Count("SELECT count(*) FROM sample_results"), 20);
+  ASSERT_OK_AND_ASSIGN(v1::SweepInfo info, sweeps_->Get(id));
+  EXPECT_EQ(info.state(), v1::SWEEP_STATE_SUCCEEDED);
+}
+
+TEST_F(ServicesTest, ACompletionWithAStaleEpochStoresNoneOfItsResults) {
+  Submit();
+  std::string worker = Register("w", "gpu", {"m1"});
+  v1::AcquireShardResponse a = Acquire(worker);
+  v1::CompleteShardRequest done;
+  done.set_worker_id(worker);
+  done.set_shard_id(a.shard().shard_id());
+  done.set_epoch(a.lease().epoch() + 1);
+  done.set_samples_reported(10);
+  const v1::ReportSamplesRequest a_results = Report(worker, a);
+  for (const auto& r : a_results.results()) *done.add_results() = r;
+  done.set_lease_next(true);
+  EXPECT_THAT(leases_->CompleteShard(done), StatusIs(absl::StatusCode::kAborted));
+  EXPECT_EQ(Count("SELECT count(*) FROM sample_results"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM shards WHERE state = 'leased'"), 1);
+}
+
 TEST_F(ServicesTest, CompleteRefusesWhenReportedResultsAreMissing) {
   Submit();
   std::string worker = Register("w", "gpu", {"m1"});

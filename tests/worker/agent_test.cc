@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -287,21 +288,24 @@ TEST_F(AgentTest, RunsAShardReportsInBatchesAndCompletes) {
   EXPECT_EQ(inference_.calls.load(), 5);
   std::vector<v1::ReportSamplesRequest> reports =
       coordinator_.Received(coordinator_.report_samples);
-  ASSERT_EQ(reports.size(), 3u);  // 2 + 2 + 1
-  int results = 0;
+  ASSERT_EQ(reports.size(), 2u);  // 2 + 2; the fifth goes with the completion
+  std::set<uint32_t> indices;
   for (const auto& report : reports) {
     EXPECT_EQ(report.worker_id(), "w-1");
     EXPECT_EQ(report.shard_id(), 42);
     EXPECT_EQ(report.epoch(), 7);
-    results += report.results_size();
+    for (const auto& r : report.results()) indices.insert(r.sample_index());
   }
-  EXPECT_EQ(results, 5);
   std::vector<v1::CompleteShardRequest> completes =
       coordinator_.Received(coordinator_.complete_shard);
   ASSERT_EQ(completes.size(), 1u);
   EXPECT_EQ(completes[0].shard_id(), 42);
   EXPECT_EQ(completes[0].epoch(), 7);
+  ASSERT_EQ(completes[0].results_size(), 1);
+  indices.insert(completes[0].results(0).sample_index());
+  EXPECT_EQ(indices.size(), 5u);  // each result sent once
   EXPECT_EQ(completes[0].samples_reported(), 5u);
+  EXPECT_TRUE(completes[0].lease_next());
   EXPECT_EQ(completes[0].measurement().completion_tokens(), 15u);
   EXPECT_TRUE(completes[0].measurement().simulated());
   EXPECT_TRUE(coordinator_.Received(coordinator_.fail_shard).empty());
@@ -421,8 +425,43 @@ TEST_F(AgentTest, ShutdownDuringAShardFinishesItThenStops) {
   AcquireSequence({Leased(MakeShard(3, 1))});
   ASSERT_OK(MakeAgent()->Run());
   EXPECT_EQ(inference_.calls.load(), 3);
-  EXPECT_EQ(coordinator_.Received(coordinator_.complete_shard).size(), 1u);
+  std::vector<v1::CompleteShardRequest> completes =
+      coordinator_.Received(coordinator_.complete_shard);
+  ASSERT_EQ(completes.size(), 1u);
+  EXPECT_FALSE(completes[0].lease_next());  // a draining worker takes no more work
   EXPECT_EQ(coordinator_.Received(coordinator_.acquire_shard).size(), 1u);
+}
+
+TEST_F(AgentTest, ALeaseThatComesWithTheCompletionIsRunNext) {
+  AcquireSequence({Leased(MakeShard(1, 1), /*epoch=*/3)});
+  auto completions = std::make_shared<int>(0);
+  coordinator_.complete_shard.handler =
+      [completions](const v1::CompleteShardRequest&) -> absl::StatusOr<v1::CompleteShardResponse> {
+    v1::CompleteShardResponse response;
+    response.set_completed(true);
+    if (++*completions == 1) {
+      v1::Shard next = MakeShard(2, 1);
+      next.set_shard_id(43);
+      *response.mutable_next() = Leased(next, /*epoch=*/1);
+    } else {
+      response.mutable_next()->set_retry_after_s(1);  // nothing left
+    }
+    return response;
+  };
+  ASSERT_OK(MakeAgent()->Run());
+  EXPECT_EQ(inference_.calls.load(), 3);  // 1 + 2 samples
+  std::vector<v1::CompleteShardRequest> completes =
+      coordinator_.Received(coordinator_.complete_shard);
+  ASSERT_EQ(completes.size(), 2u);
+  EXPECT_EQ(completes[0].shard_id(), 42);
+  EXPECT_EQ(completes[0].epoch(), 3);
+  EXPECT_EQ(completes[1].shard_id(), 43);
+  EXPECT_EQ(completes[1].epoch(), 1);
+  EXPECT_EQ(completes[1].results_size(), 0);  // two samples: one full batch, reported
+  EXPECT_EQ(coordinator_.Received(coordinator_.report_samples).size(), 1u);
+  // AcquireShard: the first lease, then the one after "nothing left" that stops the test.
+  EXPECT_EQ(coordinator_.Received(coordinator_.acquire_shard).size(), 2u);
+  EXPECT_TRUE(coordinator_.Received(coordinator_.fail_shard).empty());
 }
 
 TEST_F(AgentTest, DrainDeadlineFailsTheShardBackToTheQueue) {

@@ -68,7 +68,8 @@ TEST_F(ShardRunnerTest, SendsOneRequestPerSampleAndRepeat) {
   ASSERT_OK_AND_ASSIGN(ShardOutcome outcome, Runner()->Run(shard, Collect()));
   EXPECT_EQ(inference_.calls.load(), 12);
   EXPECT_EQ(outcome.results.size(), 12u);
-  EXPECT_EQ(reported_.size(), 12u);
+  EXPECT_EQ(reported_.size(), 12u);  // three full batches
+  EXPECT_EQ(outcome.unreported, 0u);
   std::set<std::pair<uint32_t, uint32_t>> keys;
   for (const auto& r : outcome.results) keys.insert({r.sample_index(), r.repeat_index()});
   EXPECT_EQ(keys.size(), 12u);
@@ -378,11 +379,18 @@ TEST_F(ShardRunnerTest, FirstCancelReasonWins) {
   EXPECT_EQ(inference_.calls.load(), 0);
 }
 
-TEST_F(ShardRunnerTest, ReportsInBatchesOfTheConfiguredSize) {
-  ASSERT_OK(Runner(/*batch_size=*/3)->Run(MakeShard(7, 2), Collect()));
+TEST_F(ShardRunnerTest, ReportsFullBatchesAndLeavesTheRestForTheCompletion) {
+  ASSERT_OK_AND_ASSIGN(ShardOutcome outcome,
+                       Runner(/*batch_size=*/3)->Run(MakeShard(7, 2), Collect()));
   absl::MutexLock lock(&mu_);
-  EXPECT_THAT(batch_sizes_, ElementsAre(3, 3, 1));
-  EXPECT_EQ(reported_.size(), 7u);
+  EXPECT_THAT(batch_sizes_, ElementsAre(3, 3));
+  EXPECT_EQ(reported_.size(), 6u);
+  ASSERT_EQ(outcome.results.size(), 7u);
+  EXPECT_EQ(outcome.unreported, 1u);
+  // The unreported one is the last result, and no reported result is among it.
+  std::set<uint32_t> reported;
+  for (const auto& r : reported_) reported.insert(r.sample_index());
+  EXPECT_EQ(reported.count(outcome.results.back().sample_index()), 0u);
 }
 
 // Waits (up to 5 s) until `condition` holds.
