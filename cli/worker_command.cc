@@ -59,7 +59,8 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
   AddFlag(cmd, "--pue", o.pue,
           "Power usage effectiveness of this worker's site (1.0 to 3.0); carbon is kWh x PUE x "
           "intensity");
-  AddFlag(cmd, "--report-batch-size", o.report_batch_size, "Sample results per report");
+  AddFlag(cmd, "--report-batch-size", o.report_batch_size,
+          "Sample results per report while a shard runs; the rest go with its completion");
   AddFlag(cmd, "--drain-timeout", flags->drain_timeout_s,
           "Seconds after SIGTERM to finish the current shard before giving it back");
   AddFlag(cmd, "--request-timeout", flags->request_timeout_s,
