@@ -3,23 +3,21 @@
 //
 //   1. Queue throughput. One `joulebench coordinator` and a private PostgreSQL (LocalStack),
 //      and --workers simulated workers (default 1,000) in this process: real gRPC clients of
-//      the worker API (RegisterWorker, AcquireShard, CompleteShard, Heartbeat) driven by a
-//      thread pool from one schedule. Each worker holds a 1-sample shard for 1 s, then
-//      completes it as `joulebench worker` does a shard smaller than its report batch: one
-//      CompleteShard with the result that also leases the next shard (lease_next); every
-//      worker heartbeats every 3 s with its lease (TTL 9 s). Reported: lease-and-complete
-//      cycles per second, p50/p99 latency of the calls that lease (CompleteShard with the next
-//      lease; AcquireShard for first leases) and of Heartbeat (target p99 < 50 ms), the
-//      coordinator's CPU and peak memory;
-//      the reference is pgbench's TPS (its built-in TPC-B-like script, 16 clients) against the
-//      same PostgreSQL, right after.
+//      the worker API (RegisterWorker, AcquireShard, CompleteShard, Heartbeat), asynchronous,
+//      started from one schedule by one thread and answered on another. Each worker holds a
+//      1-sample shard for 1 s, then completes it as `joulebench worker` does a shard smaller than
+//      its report batch: one CompleteShard with the result that also leases the next shard
+//      (lease_next); every worker heartbeats every 3 s with its lease (TTL 9 s). Reported:
+//      lease-and-complete cycles per second, p50/p99 latency of the calls that lease (CompleteShard
+//      with the next lease; AcquireShard for first leases) and of Heartbeat (target p99 < 50 ms),
+//      the coordinator's CPU and peak memory; the reference is pgbench's TPS (its built-in
+//      TPC-B-like script, 16 clients) against the same PostgreSQL, right after.
 //   2. Scaling. A fixed-latency simulator (no jitter) and 1, 2, 4 and 8 real `joulebench
 //      worker` processes; the same sweep each time; wall time from the first lease to the last
 //      completion, and the speed-up against linear (target >= 0.9 x linear).
 //
 // Everything shares this machine's cores, the load generator of part 1 included.
-// Usage: jb_scheduler_bench [--joulebench PATH] [--workers N] [--threads N] [--seconds S]
-//                           [--only queue|scaling]
+// Usage: jb_scheduler_bench [--joulebench PATH] [--workers N] [--seconds S] [--only queue|scaling]
 #include <time.h>
 #include <unistd.h>
 
@@ -45,8 +43,11 @@
 #include "bench/bench_util.h"
 #include "cli/admin_connection.h"
 #include "cli/local_stack.h"
+#include "common/grpc_channel.h"
 #include "common/process.h"
 #include "common/text_table.h"
+#include "grpcpp/grpcpp.h"
+#include "joulebench/v1/coordinator.grpc.pb.h"
 #include "pqxx/pqxx"
 #include "worker/coordinator_client.h"
 
@@ -63,7 +64,6 @@ namespace fs = std::filesystem;
 struct Flags {
   std::string joulebench = JB_BINARY;
   int workers = 1000;
-  int threads = 128;    // the load generator's RPCs in flight at most
   double seconds = 30;  // measured part of the queue benchmark
   std::string only;
 };
@@ -130,18 +130,21 @@ class Latencies {
   std::vector<double> ms_;
 };
 
-// The simulated fleet: one schedule of (time, worker, action), worked off by a thread pool.
+// The simulated fleet: one schedule of (time, worker, action). A scheduler thread starts
+// each call when it is due, as an asynchronous gRPC call on one completion queue; one thread
+// takes the answers and schedules each worker's next call. Two threads, however many workers
+// and calls in flight: a fleet of blocking threads took CPU from the coordinator it measured
+// and added its own scheduling delays to the latencies.
 class Fleet {
  public:
   enum class Action { kAcquire, kComplete, kHeartbeat };
 
-  Fleet(worker::CoordinatorClient* coordinator, std::vector<std::string> ids)
-      : coordinator_(coordinator), ids_(std::move(ids)), leases_(ids_.size()) {}
+  Fleet(std::shared_ptr<grpc::Channel> channel, std::vector<std::string> ids)
+      : stub_(v1::Coordinator::NewStub(std::move(channel))),
+        ids_(std::move(ids)),
+        leases_(ids_.size()) {}
 
-  // `threads` bounds the RPCs in flight. Enough of them that the schedule is kept (see lag):
-  // a generator that falls behind would understate the coordinator's latency.
-
-  void Run(absl::Duration warmup, absl::Duration measured, int threads) {
+  void Run(absl::Duration warmup, absl::Duration measured) {
     const absl::Time start = absl::Now();
     for (size_t w = 0; w < ids_.size(); ++w) {
       // Spread the first leases and heartbeats over a second and three seconds.
@@ -150,13 +153,16 @@ class Fleet {
     }
     measure_from_ = start + warmup;
     end_ = measure_from_ + measured;
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back([this] { Work(); });
-    for (std::thread& t : pool) t.join();
+    std::thread answers([this] { TakeAnswers(); });
+    StartDueCalls();  // returns at end_
+    // Calls still in flight finish (or time out) before the queue shuts down.
+    while (in_flight_.load() > 0) absl::SleepFor(absl::Milliseconds(10));
+    queue_.Shutdown();
+    answers.join();
   }
 
   Latencies acquire, heartbeat, complete;
-  Latencies lag;  // how late the generator started each action against its schedule
+  Latencies lag;                   // how late the generator started each call against its schedule
   std::atomic<int64_t> cycles{0};  // completions inside the measured window
   std::atomic<int64_t> errors{0};
   std::atomic<int64_t> shed{0};  // RESOURCE_EXHAUSTED answers, retried
@@ -174,45 +180,26 @@ class Fleet {
     int64_t epoch = 0;
     uint32_t sample = 0;
   };
+  // One call in flight; its address is its completion queue tag.
+  struct Call {
+    Event event;
+    absl::Time started;
+    grpc::ClientContext context;
+    grpc::Status status;
+    v1::AcquireShardResponse acquired;
+    v1::CompleteShardResponse completed;
+    v1::HeartbeatResponse beat;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<v1::AcquireShardResponse>> acquire_reader;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<v1::CompleteShardResponse>> complete_reader;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<v1::HeartbeatResponse>> beat_reader;
+  };
 
   void Push(absl::Time at, size_t worker, Action action) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      queue_.push({at, worker, action});
+      schedule_.push({at, worker, action});
     }
     cv_.notify_one();
-  }
-
-  void Work() {
-    while (true) {
-      Event event;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        while (true) {
-          if (queue_.empty() || queue_.top().at >= end_) return;
-          const absl::Time now = absl::Now();
-          if (queue_.top().at <= now) break;
-          cv_.wait_for(lock, absl::ToChronoNanoseconds(queue_.top().at - now));
-        }
-        event = queue_.top();
-        queue_.pop();
-      }
-      if (event.at >= measure_from_) lag.Add(absl::Now() - event.at);
-      Handle(event);
-    }
-  }
-
-  template <typename Call>
-  auto Timed(Latencies& latencies, Call call) {
-    const absl::Time begin = absl::Now();
-    auto result = call();
-    if (begin >= measure_from_) latencies.Add(absl::Now() - begin);
-    if (absl::IsResourceExhausted(result.status())) {
-      shed.fetch_add(1);  // the coordinator's thread quota is full: retried, as workers do
-    } else if (!result.ok() && errors.fetch_add(1) < 8) {
-      std::cerr << "RPC failed: " << result.status() << "\n";
-    }
-    return result;
   }
 
   Lease GetLease(size_t worker) {
@@ -224,24 +211,44 @@ class Fleet {
     leases_[worker] = lease;
   }
 
-  void Handle(const Event& e) {
+  // The scheduler thread: starts every call due before end_.
+  void StartDueCalls() {
+    while (true) {
+      Event event;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        while (true) {
+          const absl::Time now = absl::Now();
+          if (now >= end_) return;
+          if (!schedule_.empty() && schedule_.top().at <= now) break;
+          const absl::Time wake = schedule_.empty() ? end_ : std::min(end_, schedule_.top().at);
+          cv_.wait_for(lock, absl::ToChronoNanoseconds(wake - now));
+        }
+        event = schedule_.top();
+        schedule_.pop();
+      }
+      if (event.at >= measure_from_) lag.Add(absl::Now() - event.at);
+      Start(event);
+    }
+  }
+
+  void Start(const Event& e) {
+    auto call = std::make_unique<Call>();
+    call->event = e;
+    call->context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
     const std::string& id = ids_[e.worker];
-    // Only one event of a worker's lease cycle is queued at a time; its heartbeat reads the
-    // lease from another thread.
+    // Only one call of a worker's lease cycle is in flight at a time; its heartbeat reads the
+    // lease the answer thread writes.
     const Lease lease = GetLease(e.worker);
+    in_flight_.fetch_add(1);
+    call->started = absl::Now();
     switch (e.action) {
       case Action::kAcquire: {
         v1::AcquireShardRequest request;
         request.set_worker_id(id);
-        auto response = Timed(acquire, [&] { return coordinator_->AcquireShard(request); });
-        if (response.ok() && response->has_shard()) {
-          SetLease(e.worker, {response->shard().shard_id(), response->lease().epoch(),
-                              response->shard().sample_begin()});
-          Push(absl::Now() + absl::Seconds(1), e.worker, Action::kComplete);
-        } else {
-          Push(absl::Now() + absl::Seconds(1), e.worker, Action::kAcquire);
-        }
-        return;
+        call->acquire_reader = stub_->AsyncAcquireShard(&call->context, request, &queue_);
+        call->acquire_reader->Finish(&call->acquired, &call->status, call.get());
+        break;
       }
       case Action::kComplete: {
         // As `joulebench worker` completes a shard smaller than its report batch: the result
@@ -259,25 +266,9 @@ class Fleet {
         done.mutable_measurement()->set_method(v1::ENERGY_METHOD_NONE);
         done.mutable_measurement()->set_wall_time_s(1);
         done.set_lease_next(true);
-        auto completed = Timed(complete, [&] { return coordinator_->CompleteShard(done); });
-        if (absl::IsResourceExhausted(completed.status())) {
-          Push(absl::Now() + absl::Milliseconds(100), e.worker, Action::kComplete);
-          return;
-        }
-        if (completed.ok() && absl::Now() >= measure_from_ && absl::Now() < end_) {
-          cycles.fetch_add(1);
-        }
-        SetLease(e.worker, {});
-        if (completed.ok() && completed->next().has_shard()) {
-          const v1::AcquireShardResponse& next = completed->next();
-          SetLease(e.worker,
-                   {next.shard().shard_id(), next.lease().epoch(), next.shard().sample_begin()});
-          Push(absl::Now() + absl::Seconds(1), e.worker, Action::kComplete);
-        } else {
-          Push(absl::Now() + (completed.ok() ? absl::Seconds(1) : absl::ZeroDuration()), e.worker,
-               Action::kAcquire);
-        }
-        return;
+        call->complete_reader = stub_->AsyncCompleteShard(&call->context, done, &queue_);
+        call->complete_reader->Finish(&call->completed, &call->status, call.get());
+        break;
       }
       case Action::kHeartbeat: {
         v1::HeartbeatRequest request;
@@ -285,21 +276,83 @@ class Fleet {
         request.set_state("active");
         request.set_shard_id(lease.shard_id);  // 0 between leases
         request.set_epoch(lease.epoch);
-        request.set_samples_done(0);
-        (void)Timed(heartbeat, [&] { return coordinator_->Heartbeat(request); });
-        Push(e.at + absl::Seconds(3), e.worker, Action::kHeartbeat);
-        return;
+        call->beat_reader = stub_->AsyncHeartbeat(&call->context, request, &queue_);
+        call->beat_reader->Finish(&call->beat, &call->status, call.get());
+        break;
       }
+    }
+    call.release();  // the completion queue hands it back to TakeAnswers
+  }
+
+  // The answer thread.
+  void TakeAnswers() {
+    void* tag = nullptr;
+    bool ok = false;
+    while (queue_.Next(&tag, &ok)) {
+      std::unique_ptr<Call> call(static_cast<Call*>(tag));
+      Answer(*call);
+      in_flight_.fetch_sub(1);
     }
   }
 
-  worker::CoordinatorClient* const coordinator_;
+  void Record(Latencies& latencies, const Call& call) {
+    if (call.started >= measure_from_) latencies.Add(absl::Now() - call.started);
+    if (call.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      shed.fetch_add(1);  // the coordinator's thread quota is full: retried, as workers do
+    } else if (!call.status.ok() && errors.fetch_add(1) < 8) {
+      std::cerr << "RPC failed: " << call.status.error_message() << "\n";
+    }
+  }
+
+  void Answer(const Call& call) {
+    const Event& e = call.event;
+    const absl::Time now = absl::Now();
+    switch (e.action) {
+      case Action::kAcquire:
+        Record(acquire, call);
+        if (call.status.ok() && call.acquired.has_shard()) {
+          SetLease(e.worker, {call.acquired.shard().shard_id(), call.acquired.lease().epoch(),
+                              call.acquired.shard().sample_begin()});
+          Push(now + absl::Seconds(1), e.worker, Action::kComplete);
+        } else {
+          Push(now + absl::Seconds(1), e.worker, Action::kAcquire);
+        }
+        return;
+      case Action::kComplete: {
+        Record(complete, call);
+        if (call.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+          Push(now + absl::Milliseconds(100), e.worker, Action::kComplete);
+          return;
+        }
+        if (call.status.ok() && now >= measure_from_ && now < end_) cycles.fetch_add(1);
+        SetLease(e.worker, {});
+        if (call.status.ok() && call.completed.next().has_shard()) {
+          const v1::AcquireShardResponse& next = call.completed.next();
+          SetLease(e.worker,
+                   {next.shard().shard_id(), next.lease().epoch(), next.shard().sample_begin()});
+          Push(now + absl::Seconds(1), e.worker, Action::kComplete);
+        } else {
+          Push(now + (call.status.ok() ? absl::Seconds(1) : absl::ZeroDuration()), e.worker,
+               Action::kAcquire);
+        }
+        return;
+      }
+      case Action::kHeartbeat:
+        Record(heartbeat, call);
+        Push(e.at + absl::Seconds(3), e.worker, Action::kHeartbeat);
+        return;
+    }
+  }
+
+  std::unique_ptr<v1::Coordinator::Stub> stub_;
   const std::vector<std::string> ids_;
+  grpc::CompletionQueue queue_;
+  std::atomic<int> in_flight_{0};
   std::mutex leases_mu_;
   std::vector<Lease> leases_;  // guarded by leases_mu_
   std::mutex mu_;
   std::condition_variable cv_;
-  std::priority_queue<Event, std::vector<Event>, std::greater<Event>> queue_;
+  std::priority_queue<Event, std::vector<Event>, std::greater<Event>> schedule_;  // by mu_
 };
 
 bool QueueThroughput(const Flags& flags) {
@@ -348,14 +401,14 @@ bool QueueThroughput(const Flags& flags) {
     ids.push_back(response->worker_id());
   }
 
-  Fleet fleet(&client, ids);
+  Fleet fleet(MakeCoordinatorChannel((*stack)->coordinator_address()), ids);
   const pid_t coordinator = (*stack)->coordinator().pid();
   double cpu_at_start = 0;
   std::thread cpu_probe([&] {
     absl::SleepFor(warmup);
     cpu_at_start = ProcessCpuSeconds(coordinator);
   });
-  fleet.Run(warmup, absl::Seconds(flags.seconds), flags.threads);
+  fleet.Run(warmup, absl::Seconds(flags.seconds));
   cpu_probe.join();
   const double coordinator_cpu = ProcessCpuSeconds(coordinator) - cpu_at_start;
   const double peak_mib = PeakMemoryMiB(coordinator);
@@ -503,10 +556,6 @@ int main(int argc, char** argv) {
        [&](const std::string& v) {
          return absl::SimpleAtoi(v, &flags.workers) && flags.workers > 0;
        }},
-      {"--threads",
-       [&](const std::string& v) {
-         return absl::SimpleAtoi(v, &flags.threads) && flags.threads > 0;
-       }},
       {"--seconds",
        [&](const std::string& v) {
          return absl::SimpleAtod(v, &flags.seconds) && flags.seconds > 0;
@@ -516,7 +565,7 @@ int main(int argc, char** argv) {
   };
   if (!jb::bench::ParseFlagPairs(
           argc, argv, handlers,
-          "jb_scheduler_bench [--joulebench PATH] [--workers N] [--threads N] [--seconds S] "
+          "jb_scheduler_bench [--joulebench PATH] [--workers N] [--seconds S] "
           "[--only queue|scaling]")) {
     return 2;
   }
