@@ -28,7 +28,8 @@ void AddCoordinatorCommand(CLI::App& app, int* exit_code) {
           "Bound on concurrent gRPC handlers; calls beyond it are shed with RESOURCE_EXHAUSTED "
           "(workers retry) while the handlers wait for a database connection");
   AddFlag(cmd, "--db-connections", flags->options.db_connections,
-          "Database connections, hence concurrent transactions");
+          "Database connections, hence concurrent transactions; PostgreSQL does most with 2 to 4 "
+          "per core of its machine");
   AddFlag(cmd, "--log-level", flags->log_level, "trace, debug, info, warn or error");
   cmd->callback([flags, exit_code] {
     if (!InitLogging("coordinator", flags->log_level).ok()) {

@@ -71,10 +71,17 @@ absl::StatusOr<std::unique_ptr<Subprocess>> LocalStack::Spawn(const std::string&
 absl::Status LocalStack::StartCoordinator(size_t i) {
   // The first replica logs to coordinator.log, others to coordinator-2.log, ...
   const std::string name = i == 0 ? "coordinator" : absl::StrCat("coordinator-", i + 1);
-  auto coordinator = Spawn(
-      name, {"coordinator", "--db", db_url_, "--grpc-listen", coordinator_address(i), "--lease-ttl",
-             absl::StrCat(absl::ToDoubleSeconds(options_.lease_ttl)), "--reaper-interval",
-             absl::StrCat(absl::ToDoubleSeconds(options_.reaper_interval))});
+  std::vector<std::string> args = {"coordinator",
+                                   "--db",
+                                   db_url_,
+                                   "--grpc-listen",
+                                   coordinator_address(i),
+                                   "--lease-ttl",
+                                   absl::StrCat(absl::ToDoubleSeconds(options_.lease_ttl)),
+                                   "--reaper-interval",
+                                   absl::StrCat(absl::ToDoubleSeconds(options_.reaper_interval))};
+  args.insert(args.end(), options_.coordinator_args.begin(), options_.coordinator_args.end());
+  auto coordinator = Spawn(name, args);
   if (!coordinator.ok()) return coordinator.status();
   coordinators_.at(i) = *std::move(coordinator);
   AdminConnection admin(coordinator_address(i), /*deadline_s=*/2);

@@ -46,8 +46,9 @@ struct LocalStackOptions {
   absl::Duration lease_ttl = absl::Seconds(30);
   absl::Duration reaper_interval = absl::Seconds(5);
   absl::Duration ready_timeout = absl::Seconds(60);
-  // Extra arguments for every worker (e.g. {"--energy", "none"}).
+  // Extra arguments for every worker (e.g. {"--energy", "none"}) and coordinator replica.
   std::vector<std::string> worker_args;
+  std::vector<std::string> coordinator_args;
   // Coordinator replicas on the one database; workers are spread over them round-robin.
   int coordinators = 1;
 };
