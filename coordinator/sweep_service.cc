@@ -110,8 +110,9 @@ absl::StatusOr<v1::SubmitSweepResponse> SweepService::Submit(
   if (!request.dry_run()) {
     // The sweep is committed either way; without fresh statistics claims are only slower.
     absl::Status analyzed = db_->Transact(storage::AnalyzeShards);
-    if (!analyzed.ok())
+    if (!analyzed.ok()) {
       JB_LOG(warn, "ANALYZE shards after sweep {}: {}", response.sweep_id(), analyzed.ToString());
+    }
   }
   return response;
 }

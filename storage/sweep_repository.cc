@@ -213,8 +213,8 @@ absl::StatusOr<v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id
   std::string state = r[0][0].as<std::string>();
   if (state != "running") return StateFromText(state);
   // A new statement after the lock: under READ COMMITTED it sees shards committed meanwhile.
-  // The lock is held to the commit and every completion takes it, so the common case (shards
-  // still open) is one index probe rather than a count over the whole sweep.
+  // The lock is held to the commit and every completion that gets here takes it, so of two
+  // completions finishing the last two shards, the second sees the first's commit.
   if (HasOpenShard(w, sweep_id)) return v1::SWEEP_STATE_RUNNING;
   if (w.exec_params("SELECT 1 FROM shards WHERE sweep_id = $1 LIMIT 1", sweep_id).empty()) {
     return v1::SWEEP_STATE_RUNNING;  // no shards yet
