@@ -5,7 +5,6 @@
 #include "coordinator/planner.h"
 #include "storage/database.h"
 #include "storage/measurement_repository.h"
-#include "storage/model_repository.h"
 #include "storage/result_repository.h"
 #include "storage/shard_queue.h"
 #include "storage/sweep_repository.h"
@@ -37,16 +36,17 @@ absl::StatusOr<v1::RegisterWorkerResponse> LeaseService::RegisterWorker(
 
 absl::StatusOr<v1::HeartbeatResponse> LeaseService::Heartbeat(const v1::HeartbeatRequest& request) {
   v1::HeartbeatResponse response;
+  storage::Heartbeat heartbeat;
+  heartbeat.worker_id = request.worker_id();
+  heartbeat.state = request.state().empty() ? "active" : request.state();
+  heartbeat.detail = request.detail();
+  heartbeat.shard_id = request.shard_id();
+  heartbeat.epoch = request.epoch();
+  heartbeat.progress_samples = static_cast<int>(request.samples_done());
   JB_RETURN_IF_ERROR(db_->Transact([&](pqxx::work& tx) -> absl::Status {
-    // A heartbeat lost in a database crash only lets its lease expire a little sooner, and
-    // the next one comes in TTL/3; no need to wait for the disk.
-    storage::SkipCommitFlush(tx);
-    std::string state = request.state().empty() ? "active" : request.state();
-    JB_RETURN_IF_ERROR(storage::TouchWorker(tx, request.worker_id(), state, request.detail()));
+    response.Clear();
+    JB_ASSIGN_OR_RETURN(bool held, storage::RecordHeartbeat(tx, heartbeat, options_.lease_ttl));
     if (request.shard_id() == 0) return absl::OkStatus();
-    JB_ASSIGN_OR_RETURN(bool held, storage::RenewLease(tx, request.shard_id(), request.worker_id(),
-                                                       request.epoch(), options_.lease_ttl,
-                                                       static_cast<int>(request.samples_done())));
     if (held) {
       response.set_lease_remaining_s(absl::ToDoubleSeconds(options_.lease_ttl));
     } else {
@@ -72,12 +72,8 @@ absl::StatusOr<v1::AcquireShardResponse> LeaseService::AcquireShard(
 
 absl::Status LeaseService::LeaseNext(pqxx::work& tx, const std::string& worker_id,
                                      v1::AcquireShardResponse* response) {
-  JB_ASSIGN_OR_RETURN(storage::WorkerRole worker, storage::GetWorkerRole(tx, worker_id));
-  std::optional<storage::LeasedShard> leased;
-  if (worker.state == "active") {
-    JB_ASSIGN_OR_RETURN(leased, storage::AcquireShard(tx, worker_id, worker.hardware_class,
-                                                      worker.served_models, options_.lease_ttl));
-  }
+  JB_ASSIGN_OR_RETURN(std::optional<storage::LeasedShard> leased,
+                      storage::AcquireShard(tx, worker_id, options_.lease_ttl));
   if (!leased.has_value()) {
     response->set_retry_after_s(absl::ToDoubleSeconds(options_.idle_retry));
     return absl::OkStatus();
@@ -89,7 +85,7 @@ absl::Status LeaseService::LeaseNext(pqxx::work& tx, const std::string& worker_i
   shard->set_sweep_repeat(leased->sweep_repeat);
   shard->set_sample_begin(leased->sample_begin);
   shard->set_sample_end(leased->sample_end);
-  JB_ASSIGN_OR_RETURN(*shard->mutable_model(), storage::GetModel(tx, leased->model));
+  *shard->mutable_model() = leased->model_spec;
   JB_RETURN_IF_ERROR(
       suites_.Fill(tx, leased->suite_hash, leased->sample_begin, leased->sample_end, shard));
   JB_ASSIGN_OR_RETURN(ShardSettings settings, SettingsFromJson(leased->settings_json));
@@ -110,8 +106,6 @@ absl::StatusOr<v1::ReportSamplesResponse> LeaseService::ReportSamples(
   v1::ReportSamplesResponse response;
   std::vector<v1::SampleResult> results(request.results().begin(), request.results().end());
   JB_RETURN_IF_ERROR(db_->Transact([&](pqxx::work& tx) -> absl::Status {
-    JB_RETURN_IF_ERROR(
-        storage::CheckLease(tx, request.shard_id(), request.worker_id(), request.epoch()));
     JB_ASSIGN_OR_RETURN(storage::InsertResultsOutcome counts,
                         storage::InsertResults(tx, request.shard_id(), request.epoch(),
                                                request.worker_id(), results));
@@ -130,31 +124,15 @@ absl::StatusOr<v1::CompleteShardResponse> LeaseService::CompleteShard(
     response.Clear();
     // A lease no longer held is either this call repeated after it completed the shard
     // (storage::CompleteShard answers completed = false) or lost (it answers ABORTED).
-    bool held = true;
     if (!results.empty()) {
-      absl::Status check =
-          storage::CheckLease(tx, request.shard_id(), request.worker_id(), request.epoch());
-      if (check.ok()) {
-        JB_RETURN_IF_ERROR(storage::InsertResults(tx, request.shard_id(), request.epoch(),
-                                                  request.worker_id(), results)
-                               .status());
-      } else if (absl::IsAborted(check)) {
-        held = false;
-      } else {
-        return check;
-      }
+      absl::Status stored = storage::InsertResults(tx, request.shard_id(), request.epoch(),
+                                                   request.worker_id(), results)
+                                .status();
+      if (!stored.ok() && !absl::IsAborted(stored)) return stored;
     }
-    if (held) {
-      JB_ASSIGN_OR_RETURN(int64_t stored, storage::CountResults(tx, request.shard_id()));
-      if (stored < request.samples_reported()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("shard ", request.shard_id(), ": the worker reported ",
-                         request.samples_reported(), " results but ", stored, " are stored"));
-      }
-    }
-    JB_ASSIGN_OR_RETURN(
-        storage::CompleteResult outcome,
-        storage::CompleteShard(tx, request.shard_id(), request.worker_id(), request.epoch()));
+    JB_ASSIGN_OR_RETURN(storage::CompleteResult outcome,
+                        storage::CompleteShard(tx, request.shard_id(), request.worker_id(),
+                                               request.epoch(), request.samples_reported()));
     if (outcome.completed) {
       const v1::Measurement& m = request.measurement();
       JB_RETURN_IF_ERROR(storage::InsertMeasurement(tx, request.shard_id(), request.epoch(),

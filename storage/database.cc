@@ -228,6 +228,4 @@ absl::Status Database::Run(const Body& body, bool read_only) {
       absl::StrCat(last.message(), " (gave up after ", attempts, " attempts)"));
 }
 
-void SkipCommitFlush(pqxx::work& w) { w.exec0("SET LOCAL synchronous_commit = off"); }
-
 }  // namespace jb::storage

@@ -123,10 +123,4 @@ class Database {
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle plus in use
 };
 
-// Lets the calling transaction's COMMIT return before its WAL is flushed to disk
-// (synchronous_commit = off for this transaction only). A PostgreSQL crash may then lose the
-// transaction, never anything else, and never half of it. Only for writes whose loss is
-// harmless because they are repeated soon anyway: heartbeats.
-void SkipCommitFlush(pqxx::work& w);
-
 }  // namespace jb::storage

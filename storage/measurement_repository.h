@@ -1,7 +1,7 @@
 // Measurements: the energy of one shard's window (`shard_measurements`), with what is needed
 // to re-derive carbon and cost later (DESIGN.md section 5: joules are the stored truth).
 //
-// The caller checks the lease (CheckLease) in the same transaction before writing.
+// Written by the lease that completed the shard, after CompleteShard in the same transaction.
 // Functions take the caller's transaction; libpqxx exceptions propagate to Database::Transact.
 // Stateless; thread-safe.
 #pragma once

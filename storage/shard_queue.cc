@@ -13,13 +13,9 @@
 #include "storage/sweep_repository.h"
 
 namespace jb::storage {
-namespace {
 
-// Guards every write by a worker about a shard.
-constexpr char kHeld[] = "id = $1 AND lease_owner = $2 AND lease_epoch = $3 AND state = 'leased'";
-
-absl::Status LeaseLost(pqxx::work& w, int64_t shard_id, const std::string& worker_id,
-                       int64_t epoch) {
+absl::Status LeaseLostError(pqxx::work& w, int64_t shard_id, const std::string& worker_id,
+                            int64_t epoch) {
   pqxx::result r = w.exec_params(
       "SELECT state, COALESCE(lease_owner, ''), lease_epoch FROM shards WHERE id = $1", shard_id);
   std::string why = "shard does not exist";
@@ -31,8 +27,6 @@ absl::Status LeaseLost(pqxx::work& w, int64_t shard_id, const std::string& worke
   return absl::AbortedError(absl::StrCat("lease on shard ", shard_id, " epoch ", epoch,
                                          " is no longer held (", why, ")"));
 }
-
-}  // namespace
 
 absl::StatusOr<int> InsertShards(pqxx::work& w, int64_t sweep_id,
                                  const std::vector<PlannedShard>& shards) {
@@ -66,18 +60,13 @@ absl::Status AnalyzeShards(pqxx::work& w) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<LeasedShard>> AcquireShard(
-    pqxx::work& w, const std::string& worker_id, const std::string& hardware_class,
-    const std::vector<std::string>& served_models, absl::Duration lease_ttl) {
-  if (served_models.empty()) return std::nullopt;
-  const std::string models = TextArrayLiteral(served_models);
-  // Where this worker could take a shard: one (running sweep, served model) pair per row, with
-  // the best pending shard's priority and id, each an index probe (shards_claimable_by_sweep,
-  // whose order is only usable for one model at a time: `model = ANY (...)` made PostgreSQL
-  // sort every pending shard of the sweep on every claim). Best first: the highest priority,
-  // then the sweep with the fewest shards running now (concurrent sweeps share the workers
-  // instead of the oldest taking them all; counted only when there is a choice of sweeps),
-  // then the oldest sweep, then the lowest shard id.
+absl::StatusOr<std::optional<LeasedShard>> AcquireShard(pqxx::work& w, const std::string& worker_id,
+                                                        absl::Duration lease_ttl) {
+  // The worker's row, and where it could take a shard: one (running sweep, served model) pair
+  // per row, with the best pending shard's priority and id, each an index probe
+  // (shards_claimable_by_sweep, whose order is only usable for one model at a time: `model =
+  // ANY (...)` made PostgreSQL sort every pending shard of the sweep on every claim). An
+  // inactive worker, or one without work, gets one row with NULL candidate columns.
   struct Candidate {
     int64_t sweep_id;
     std::string model;
@@ -85,22 +74,34 @@ absl::StatusOr<std::optional<LeasedShard>> AcquireShard(
     int64_t first_shard;
     int64_t leased = 0;
   };
+  pqxx::result rows = ExecPrepared(
+      w, "jb_claim_candidates",
+      "SELECT wk.hardware_class, c.sweep_id, c.model, c.priority, c.first_shard "
+      "FROM workers wk LEFT JOIN LATERAL ("
+      "  SELECT sw.id AS sweep_id, m.name AS model, best.priority, best.id AS first_shard"
+      "  FROM sweeps sw CROSS JOIN unnest(wk.served_models) AS m(name) CROSS JOIN LATERAL ("
+      "    SELECT s.priority, s.id FROM shards s"
+      "    WHERE s.sweep_id = sw.id AND s.hardware_class = wk.hardware_class"
+      "      AND s.model = m.name AND s.state = 'pending' AND s.not_before <= now()"
+      "    ORDER BY s.priority DESC, s.id LIMIT 1) best"
+      "  WHERE sw.state = 'running' AND wk.state = 'active') c ON true "
+      "WHERE wk.id = $1",
+      worker_id);
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("unknown worker ", worker_id, "; register again"));
+  }
+  const std::string hardware_class = rows[0][0].as<std::string>();
   std::vector<Candidate> candidates;
   std::set<int64_t> sweep_ids;
-  for (const auto& row :
-       ExecPrepared(w, "jb_claim_candidates",
-                    "SELECT sw.id, m.name, best.priority, best.id"
-                    " FROM sweeps sw CROSS JOIN unnest($2::text[]) AS m(name) CROSS JOIN LATERAL ("
-                    "  SELECT s.priority, s.id FROM shards s"
-                    "  WHERE s.sweep_id = sw.id AND s.hardware_class = $1 AND s.model = m.name"
-                    "    AND s.state = 'pending' AND s.not_before <= now()"
-                    "  ORDER BY s.priority DESC, s.id LIMIT 1) best "
-                    "WHERE sw.state = 'running'",
-                    hardware_class, models)) {
+  for (const auto& row : rows) {
+    if (row[1].is_null()) continue;
     candidates.push_back(
-        {row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int>(), row[3].as<int64_t>()});
+        {row[1].as<int64_t>(), row[2].as<std::string>(), row[3].as<int>(), row[4].as<int64_t>()});
     sweep_ids.insert(candidates.back().sweep_id);
   }
+  // Best first: the highest priority, then the sweep with the fewest shards running now
+  // (concurrent sweeps share the workers instead of the oldest taking them all; counted only
+  // when there is a choice of sweeps), then the oldest sweep, then the lowest shard id.
   if (sweep_ids.size() > 1) {
     for (const auto& row :
          w.exec_params("SELECT sweep_id, count(*) FROM shards WHERE state = 'leased'"
@@ -115,30 +116,37 @@ absl::StatusOr<std::optional<LeasedShard>> AcquireShard(
     return std::tie(b.priority, a.leased, a.sweep_id, a.first_shard) <
            std::tie(a.priority, b.leased, b.sweep_id, b.first_shard);
   });
+  // From the candidate's shard on, at its priority: claimed shards leave their entries at
+  // the front of shards_claimable_by_sweep until vacuum removes them, and a scan from the
+  // front steps over every one (the candidate probe has done that once already). OF s: lock
+  // only the shard; locking the sweep row too would make concurrent acquirers skip every
+  // shard of a sweep another one is leasing from. A shard another acquirer holds is
+  // skipped; when none is left at that priority, the next candidate is tried, and when
+  // none is left at all the worker asks again after retry_after. The model's row comes
+  // along for the lease (shards.model references it, so the join always matches).
+  static const std::string kClaim = absl::StrCat(
+      "WITH candidate AS ("
+      "  SELECT s.id FROM shards s JOIN sweeps sw ON sw.id = s.sweep_id"
+      "  WHERE s.sweep_id = $5 AND s.state = 'pending' AND s.not_before <= now()"
+      "    AND sw.state = 'running' AND s.hardware_class = $2 AND s.model = $3"
+      "    AND s.priority = $6 AND s.id >= $7"
+      "  ORDER BY s.priority DESC, s.id"
+      "  LIMIT 1"
+      "  FOR UPDATE OF s SKIP LOCKED) "
+      "UPDATE shards t SET state = 'leased', lease_owner = $1, lease_epoch = t.lease_epoch + 1,"
+      "  attempts = t.attempts + 1, progress_samples = 0,"
+      "  lease_expires_at = now() + $4::double precision * interval '1 second',"
+      "  started_at = COALESCE(t.started_at, now()) "
+      "FROM candidate, models m WHERE t.id = candidate.id AND m.name = t.model "
+      "RETURNING t.id, t.sweep_id, t.model, t.suite_hash, t.task, t.hardware_class,"
+      "  t.sweep_repeat, t.sample_begin, t.sample_end, t.settings::text, t.lease_epoch,"
+      "  t.attempts, (extract(epoch FROM t.lease_expires_at) * 1000000)::bigint,"
+      "  COALESCE(m.parameters, 0), COALESCE(m.active_parameters, 0), m.family");
   pqxx::result r;
   for (const Candidate& candidate : candidates) {
-    // OF s: lock only the shard; locking the sweep row too would make concurrent acquirers
-    // skip every shard of a sweep another one is leasing from. A shard another acquirer holds
-    // is skipped; when none is left, the next candidate is tried.
-    r = ExecPrepared(
-        w, "jb_claim",
-        "WITH candidate AS ("
-        "  SELECT s.id FROM shards s JOIN sweeps sw ON sw.id = s.sweep_id"
-        "  WHERE s.sweep_id = $5 AND s.state = 'pending' AND s.not_before <= now()"
-        "    AND sw.state = 'running' AND s.hardware_class = $2 AND s.model = $3"
-        "  ORDER BY s.priority DESC, s.id"
-        "  LIMIT 1"
-        "  FOR UPDATE OF s SKIP LOCKED) "
-        "UPDATE shards t SET state = 'leased', lease_owner = $1, lease_epoch = t.lease_epoch + 1,"
-        "  attempts = t.attempts + 1, progress_samples = 0,"
-        "  lease_expires_at = now() + $4::double precision * interval '1 second',"
-        "  started_at = COALESCE(t.started_at, now()) "
-        "FROM candidate WHERE t.id = candidate.id "
-        "RETURNING t.id, t.sweep_id, t.model, t.suite_hash, t.task, t.hardware_class,"
-        "  t.sweep_repeat, t.sample_begin, t.sample_end, t.settings::text, t.lease_epoch,"
-        "  t.attempts, (extract(epoch FROM t.lease_expires_at) * 1000000)::bigint",
-        worker_id, hardware_class, candidate.model, absl::ToDoubleSeconds(lease_ttl),
-        candidate.sweep_id);
+    r = ExecPrepared(w, "jb_claim", kClaim, worker_id, hardware_class, candidate.model,
+                     absl::ToDoubleSeconds(lease_ttl), candidate.sweep_id, candidate.priority,
+                     candidate.first_shard);
     if (!r.empty()) break;
   }
   if (r.empty()) return std::nullopt;
@@ -157,46 +165,77 @@ absl::StatusOr<std::optional<LeasedShard>> AcquireShard(
   shard.epoch = row[10].as<int64_t>();
   shard.attempt = row[11].as<int>();
   shard.lease_expires_at = absl::FromUnixMicros(row[12].as<int64_t>());
+  shard.model_spec.set_name(shard.model);
+  shard.model_spec.set_parameters(row[13].as<double>());
+  shard.model_spec.set_active_parameters(row[14].as<double>());
+  shard.model_spec.set_family(row[15].as<std::string>());
   return shard;
 }
 
-absl::StatusOr<bool> RenewLease(pqxx::work& w, int64_t shard_id, const std::string& worker_id,
-                                int64_t epoch, absl::Duration lease_ttl, int progress_samples) {
-  pqxx::result r = ExecPrepared(
-      w, "jb_renew_lease",
-      absl::StrCat("UPDATE shards SET lease_expires_at = now() + $4::double precision * "
-                   "interval '1 second', progress_samples = $5 WHERE ",
-                   kHeld),
-      shard_id, worker_id, epoch, absl::ToDoubleSeconds(lease_ttl), progress_samples);
-  return r.affected_rows() == 1;
-}
-
-absl::Status CheckLease(pqxx::work& w, int64_t shard_id, const std::string& worker_id,
-                        int64_t epoch) {
-  pqxx::result r = ExecPrepared(w, "jb_check_lease",
-                                absl::StrCat("SELECT 1 FROM shards WHERE ", kHeld, " FOR SHARE"),
-                                shard_id, worker_id, epoch);
-  if (r.empty()) return LeaseLost(w, shard_id, worker_id, epoch);
-  return absl::OkStatus();
+absl::StatusOr<bool> RecordHeartbeat(pqxx::work& w, const Heartbeat& heartbeat,
+                                     absl::Duration lease_ttl) {
+  const std::string& state = heartbeat.state;
+  if (!state.empty() && state != "active" && state != "draining" && state != "unhealthy" &&
+      state != "lost") {
+    return absl::InvalidArgumentError(absl::StrCat("unknown worker state '", state, "'"));
+  }
+  // One round trip: heartbeats are a third of all lease traffic. set_config(..., true) is
+  // SET LOCAL, in force when this transaction commits.
+  static const std::string kRecord = absl::StrCat(
+      "WITH worker AS ("
+      "  UPDATE workers SET last_heartbeat_at = now(),"
+      "    state = CASE WHEN $4 = '' THEN state ELSE $4 END,"
+      "    detail = CASE WHEN $4 = '' THEN detail ELSE $5 END"
+      "  WHERE id = $2 RETURNING 1), "
+      "lease AS ("
+      "  UPDATE shards SET lease_expires_at = now() + $7::double precision * interval '1 second',"
+      "    progress_samples = $6 WHERE ",
+      kLeaseHeldSql,
+      " RETURNING 1) "
+      "SELECT (SELECT count(*) FROM worker), (SELECT count(*) FROM lease),"
+      "  set_config('synchronous_commit', 'off', true)");
+  pqxx::row r = ExecPrepared(w, "jb_record_heartbeat", kRecord, heartbeat.shard_id,
+                             heartbeat.worker_id, heartbeat.epoch, state, heartbeat.detail,
+                             heartbeat.progress_samples, absl::ToDoubleSeconds(lease_ttl))[0];
+  if (r[0].as<int>() == 0) {
+    return absl::NotFoundError(
+        absl::StrCat("unknown worker ", heartbeat.worker_id, "; register again"));
+  }
+  return r[1].as<int>() == 1;
 }
 
 absl::StatusOr<CompleteResult> CompleteShard(pqxx::work& w, int64_t shard_id,
-                                             const std::string& worker_id, int64_t epoch) {
+                                             const std::string& worker_id, int64_t epoch,
+                                             int64_t results_reported) {
+  // One statement for the common case: count the stored results, complete the shard, and
+  // answer whether its sweep still has a pending shard (then the sweep goes on and
+  // RefreshSweepState has nothing to do).
+  static const std::string kComplete = absl::StrCat(
+      "WITH stored AS (SELECT count(*) AS n FROM sample_results WHERE shard_id = $1) "
+      "UPDATE shards SET state = 'succeeded', finished_at = now(), lease_expires_at = NULL "
+      "FROM stored WHERE ",
+      kLeaseHeldSql, " AND stored.n >= $4 RETURNING sweep_id, ",
+      SweepHasPendingSql("shards.sweep_id"));
   pqxx::result r =
-      ExecPrepared(w, "jb_complete_shard",
-                   absl::StrCat("UPDATE shards SET state = 'succeeded', finished_at = now(), "
-                                "lease_expires_at = NULL WHERE ",
-                                kHeld, " RETURNING sweep_id"),
-                   shard_id, worker_id, epoch);
+      ExecPrepared(w, "jb_complete_shard", kComplete, shard_id, worker_id, epoch, results_reported);
   if (r.empty()) {
-    pqxx::result done = w.exec_params(
-        "SELECT 1 FROM shards WHERE id = $1 AND lease_owner = $2 AND lease_epoch = $3 "
-        "AND state = 'succeeded'",
+    // Why not: completed already by this lease, too few results, or the lease is lost.
+    pqxx::result mine = w.exec_params(
+        "SELECT state, (SELECT count(*) FROM sample_results WHERE shard_id = $1) FROM shards "
+        "WHERE id = $1 AND lease_owner = $2 AND lease_epoch = $3",
         shard_id, worker_id, epoch);
-    if (!done.empty()) return CompleteResult{false};
-    return LeaseLost(w, shard_id, worker_id, epoch);
+    const std::string state = mine.empty() ? "" : mine[0][0].as<std::string>();
+    if (state == "succeeded") return CompleteResult{false};
+    if (state == "leased") {
+      return absl::FailedPreconditionError(
+          absl::StrCat("shard ", shard_id, ": the worker reported ", results_reported,
+                       " results but ", mine[0][1].as<int64_t>(), " are stored"));
+    }
+    return LeaseLostError(w, shard_id, worker_id, epoch);
   }
-  JB_RETURN_IF_ERROR(RefreshSweepState(w, r[0][0].as<int64_t>()).status());
+  if (!r[0][1].as<bool>()) {
+    JB_RETURN_IF_ERROR(RefreshSweepState(w, r[0][0].as<int64_t>()).status());
+  }
   return CompleteResult{true};
 }
 
@@ -215,12 +254,12 @@ absl::StatusOr<FailResult> FailShard(pqxx::work& w, int64_t shard_id, const std:
           "  finished_at = CASE WHEN $5::boolean OR attempts >= max_attempts THEN now() END,"
           "  last_error = $4, lease_expires_at = NULL "
           "WHERE ",
-          kHeld,
+          kLeaseHeldSql,
           " RETURNING state, sweep_id, "
           "  GREATEST(extract(epoch FROM not_before - now()), 0)::double precision"),
       shard_id, worker_id, epoch, error.substr(0, 4000), permanent,
       absl::ToDoubleSeconds(backoff_base), absl::ToDoubleSeconds(backoff_max));
-  if (r.empty()) return LeaseLost(w, shard_id, worker_id, epoch);
+  if (r.empty()) return LeaseLostError(w, shard_id, worker_id, epoch);
   FailResult result;
   result.will_retry = r[0][0].as<std::string>() == "pending";
   if (result.will_retry) {

@@ -5,8 +5,9 @@
 //   1. PENDING: inserted by InsertShards; leasable once not_before has passed and its sweep
 //      is running.
 //   2. LEASED: AcquireShard gave it to one worker under a new epoch (the fencing token) until
-//      lease_expires_at; RenewLease extends it. Every write about the shard names
-//      (shard, worker, epoch) and is refused with kAborted when that lease is no longer held.
+//      lease_expires_at; RecordHeartbeat extends it. Every write about the shard names
+//      (shard, worker, epoch) and is refused with kAborted when that lease is no longer held
+//      (kLeaseHeldSql; InsertResults in result_repository.h checks it too).
 //   3. SUCCEEDED: CompleteShard. FAILED: FailShard after max_attempts (or permanent), or the
 //      reaper after max_attempts. Otherwise FailShard and the reaper return it to PENDING
 //      (FailShard with exponential backoff in not_before).
@@ -27,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "joulebench/v1/common.pb.h"
 
 namespace jb::storage {
 
@@ -50,6 +52,7 @@ struct LeasedShard {
   int64_t shard_id = 0;
   int64_t sweep_id = 0;
   std::string model;
+  joulebench::v1::ModelSpec model_spec;  // the `models` row of `model`
   std::string suite_hash;
   std::string task;
   std::string hardware_class;
@@ -104,32 +107,57 @@ absl::StatusOr<int> InsertShards(pqxx::work& w, int64_t sweep_id,
 // 60 ms per claim instead of 0.3 ms with 30,000 of them (bench/scheduler_bench.cc).
 absl::Status AnalyzeShards(pqxx::work& w);
 
-// Leases the best pending shard for this worker (FOR UPDATE SKIP LOCKED, so concurrent
-// callers never get the same shard): state pending, not_before passed, sweep running, model
-// in served_models, class equal. Best: the highest priority first; between sweeps of equal
-// priority, the sweep with the fewest shards leased now (fairness: concurrent sweeps share
-// the workers), then the older sweep; within a sweep, the lowest id. Sets it leased to
-// worker_id for lease_ttl with epoch + 1 and attempts + 1. nullopt when none matches.
-// worker_id must be a registered worker (else kFailedPrecondition, 23503).
-absl::StatusOr<std::optional<LeasedShard>> AcquireShard(
-    pqxx::work& w, const std::string& worker_id, const std::string& hardware_class,
-    const std::vector<std::string>& served_models, absl::Duration lease_ttl);
+// Leases the best pending shard for worker_id, read from its `workers` row (FOR UPDATE SKIP
+// LOCKED, so concurrent callers never get the same shard): state pending, not_before passed,
+// sweep running, model among the worker's served models, hardware class the worker's. Best:
+// the highest priority first; between sweeps of equal priority, the sweep with the fewest
+// shards leased now (fairness: concurrent sweeps share the workers), then the older sweep;
+// within a sweep, the lowest id. Sets it leased to worker_id for lease_ttl with epoch + 1 and
+// attempts + 1. nullopt when none matches or the worker is not active (draining, unhealthy,
+// lost), and when concurrent callers took every shard of the priority it found first (it
+// asks again); kNotFound for an unknown worker.
+absl::StatusOr<std::optional<LeasedShard>> AcquireShard(pqxx::work& w, const std::string& worker_id,
+                                                        absl::Duration lease_ttl);
 
-// Extends the lease to now + lease_ttl and records progress. Returns false (and writes
-// nothing) when (shard, worker, epoch) no longer holds a lease.
-absl::StatusOr<bool> RenewLease(pqxx::work& w, int64_t shard_id, const std::string& worker_id,
-                                int64_t epoch, absl::Duration lease_ttl, int progress_samples);
+// What a worker's heartbeat says.
+struct Heartbeat {
+  std::string worker_id;
+  // "" keeps the worker's state and detail; otherwise active, draining, unhealthy or lost,
+  // with `detail` saying why.
+  std::string state;
+  std::string detail;
+  int64_t shard_id = 0;  // the lease it holds, 0 for none
+  int64_t epoch = 0;
+  int progress_samples = 0;
+};
 
-// OK when (shard, worker, epoch) holds the lease; then share-locks the row so the lease cannot
-// be taken away before this transaction commits. kAborted "lease on shard N epoch E is no
-// longer held (...)" otherwise.
-absl::Status CheckLease(pqxx::work& w, int64_t shard_id, const std::string& worker_id,
-                        int64_t epoch);
+// Records a heartbeat in one statement: the worker's last_heartbeat_at (and its state and
+// detail when given), and when it holds a lease, extends that lease to now + lease_ttl with
+// its progress. Returns whether (shard, worker, epoch) holds the lease (false, renewing
+// nothing, when it does not, or for shard 0). The transaction commits without waiting for
+// its WAL flush: a heartbeat lost in a database crash only lets a lease expire a little
+// sooner, and the next one comes a third of the TTL later. kNotFound for an unknown worker
+// (it should register again), kInvalidArgument for an unknown state.
+absl::StatusOr<bool> RecordHeartbeat(pqxx::work& w, const Heartbeat& heartbeat,
+                                     absl::Duration lease_ttl);
 
-// Marks the shard succeeded. Idempotent: repeated by the same lease after success it returns
-// completed=false and OK. kAborted when the lease is held by another epoch or was lost.
+// SQL condition on a `shards` row: (id $1, lease_owner $2, lease_epoch $3) holds the lease.
+// Every write by a worker about a shard is guarded by it.
+inline constexpr char kLeaseHeldSql[] =
+    "id = $1 AND lease_owner = $2 AND lease_epoch = $3 AND state = 'leased'";
+
+// kAborted "lease on shard N epoch E is no longer held (why)", where why is the shard's state
+// now; for a write guarded by kLeaseHeldSql that found no row.
+absl::Status LeaseLostError(pqxx::work& w, int64_t shard_id, const std::string& worker_id,
+                            int64_t epoch);
+
+// Marks the shard succeeded, when at least `results_reported` results of it are stored (the
+// worker's count of results it sent; kFailedPrecondition otherwise). Idempotent: repeated by
+// the same lease after success it returns completed=false and OK. kAborted when the lease is
+// held by another epoch or was lost.
 absl::StatusOr<CompleteResult> CompleteShard(pqxx::work& w, int64_t shard_id,
-                                             const std::string& worker_id, int64_t epoch);
+                                             const std::string& worker_id, int64_t epoch,
+                                             int64_t results_reported = 0);
 
 // Records a failed attempt with `error` as last_error. When not permanent and attempts <
 // max_attempts the shard returns to pending, leasable after min(backoff_max, backoff_base *

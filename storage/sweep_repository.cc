@@ -190,6 +190,20 @@ bool HasOpenShard(pqxx::work& w, int64_t sweep_id) {
 
 }  // namespace
 
+std::string SweepHasPendingSql(absl::string_view sweep_id) {
+  // The ORDER BY is that of shards_claimable_by_sweep after its sweep_id, backwards: claims
+  // take shards from the front of that index, and until vacuum removes their entries every
+  // scan from the front steps over them (a hundred pages a probe at 1,000 claims a second);
+  // the back stays pending until the end. An order only that index gives is needed anyway:
+  // statistics taken at submission say every shard is pending, so without one the planner
+  // scans the table from its start, past every finished shard. A scalar subquery, not
+  // EXISTS: PostgreSQL drops the ORDER BY of an EXISTS.
+  return absl::StrCat(
+      "((SELECT 1 FROM shards pending WHERE pending.sweep_id = ", sweep_id,
+      " AND pending.state = 'pending' ORDER BY pending.hardware_class DESC, pending.model DESC,"
+      " pending.priority, pending.id DESC LIMIT 1) IS NOT NULL)");
+}
+
 absl::StatusOr<v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id) {
   // Fast path, without any lock: a pending shard means the sweep goes on. For it to be wrong,
   // that shard would have to be leased, run and completed while this transaction is open,
@@ -197,15 +211,8 @@ absl::StatusOr<v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id
   // finishes such a sweep. Locking a shard here instead made completions block heartbeats
   // and claims under load. Only the tail of a sweep (open shards, none pending) takes the
   // sweep's row lock, which serialises its last completions.
-  // The ORDER BY is that of shards_claimable_by_sweep after its sweep_id: statistics taken
-  // at submission say every shard is pending, so without an order only that index gives, the
-  // planner scans the table from its start, past every finished shard, a little longer with
-  // each completion.
-  if (!ExecPrepared(w, "jb_sweep_has_pending",
-                    "SELECT 1 FROM shards WHERE sweep_id = $1 AND state = 'pending' "
-                    "ORDER BY hardware_class, model, priority DESC, id LIMIT 1",
-                    sweep_id)
-           .empty()) {
+  static const std::string kHasPending = absl::StrCat("SELECT ", SweepHasPendingSql("$1"));
+  if (ExecPrepared(w, "jb_sweep_has_pending", kHasPending, sweep_id)[0][0].as<bool>()) {
     return v1::SWEEP_STATE_RUNNING;
   }
   pqxx::result r = w.exec_params("SELECT state FROM sweeps WHERE id = $1 FOR UPDATE", sweep_id);

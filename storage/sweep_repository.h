@@ -20,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "joulebench/v1/common.pb.h"
 
 namespace jb::storage {
@@ -47,6 +48,11 @@ absl::StatusOr<std::vector<joulebench::v1::SweepInfo>> ListSweeps(pqxx::work& w,
 // run and completed within one such call could leave the sweep running; the reaper's
 // RefreshRunningSweeps ends it.) kNotFound for an unknown id.
 absl::StatusOr<joulebench::v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id);
+
+// An SQL boolean expression: whether the sweep whose id is the SQL expression `sweep_id` has
+// a pending shard. RefreshSweepState's lockless probe, for statements that answer it along
+// with their own work (CompleteShard) and need RefreshSweepState only when it is false.
+std::string SweepHasPendingSql(absl::string_view sweep_id);
 
 // RefreshSweepState for every running sweep without open shards; the reaper runs it on every
 // pass. Returns how many sweeps it finished.

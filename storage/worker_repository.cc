@@ -72,40 +72,10 @@ absl::StatusOr<std::string> RegisterWorker(pqxx::work& w, const std::string& nam
       .as<std::string>();
 }
 
-absl::Status TouchWorker(pqxx::work& w, const std::string& worker_id, const std::string& state,
-                         const std::string& detail) {
-  if (!state.empty() && state != "active" && state != "draining" && state != "unhealthy" &&
-      state != "lost") {
-    return absl::InvalidArgumentError(absl::StrCat("unknown worker state '", state, "'"));
-  }
-  pqxx::result r = ExecPrepared(w, "jb_touch_worker",
-                                "UPDATE workers SET last_heartbeat_at = now(),"
-                                "  state = CASE WHEN $2 = '' THEN state ELSE $2 END,"
-                                "  detail = CASE WHEN $2 = '' THEN detail ELSE $3 END "
-                                "WHERE id = $1",
-                                worker_id, state, detail);
-  if (r.affected_rows() == 0) {
-    return absl::NotFoundError(absl::StrCat("unknown worker ", worker_id, "; register again"));
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<v1::WorkerInfo> GetWorker(pqxx::work& w, const std::string& worker_id) {
   pqxx::result r = w.exec_params(absl::StrCat(kSelectWorker, "WHERE w.id = $1"), worker_id);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("unknown worker ", worker_id));
   return WorkerFromRow(r[0]);
-}
-
-absl::StatusOr<WorkerRole> GetWorkerRole(pqxx::work& w, const std::string& worker_id) {
-  pqxx::result r = ExecPrepared(
-      w, "jb_get_worker_role",
-      "SELECT state, hardware_class, served_models::text FROM workers WHERE id = $1", worker_id);
-  if (r.empty()) return absl::NotFoundError(absl::StrCat("unknown worker ", worker_id));
-  WorkerRole role;
-  role.state = r[0][0].as<std::string>();
-  role.hardware_class = r[0][1].as<std::string>();
-  JB_ASSIGN_OR_RETURN(role.served_models, ParseTextArray(r[0][2].as<std::string>()));
-  return role;
 }
 
 absl::StatusOr<std::vector<v1::WorkerInfo>> ListWorkers(pqxx::work& w) {

@@ -28,24 +28,8 @@ absl::StatusOr<std::string> RegisterWorker(pqxx::work& w, const std::string& nam
                                            const joulebench::v1::InferenceServer& server,
                                            const std::string& version);
 
-// Records a heartbeat: last_heartbeat_at = now, and the state and detail when `state` is not
-// empty. kNotFound for an unknown id (the worker should register again); kInvalidArgument for
-// a state other than active, draining, unhealthy, lost.
-absl::Status TouchWorker(pqxx::work& w, const std::string& worker_id, const std::string& state,
-                         const std::string& detail);
-
 // kNotFound for an unknown id.
 absl::StatusOr<joulebench::v1::WorkerInfo> GetWorker(pqxx::work& w, const std::string& worker_id);
-
-// What a lease needs to know of a worker, read without parsing its hardware and server
-// documents (AcquireShard runs it on every call).
-struct WorkerRole {
-  std::string state;  // active, draining, unhealthy or lost
-  std::string hardware_class;
-  std::vector<std::string> served_models;
-};
-// kNotFound for an unknown id.
-absl::StatusOr<WorkerRole> GetWorkerRole(pqxx::work& w, const std::string& worker_id);
 
 // Every worker, by name, with the shard it holds a lease on (0 when none).
 absl::StatusOr<std::vector<joulebench::v1::WorkerInfo>> ListWorkers(pqxx::work& w);

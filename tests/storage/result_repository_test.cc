@@ -1,7 +1,9 @@
 #include "storage/result_repository.h"
 
 #include <pqxx/result>
+#include <string>
 
+#include "absl/strings/str_cat.h"
 #include "storage/measurement_repository.h"
 #include "storage/shard_queue.h"
 #include "tests/storage/storage_test_base.h"
@@ -25,19 +27,16 @@ class ResultRepositoryTest : public testing::StorageTest {
     shard_ = *leased;
   }
 
-  // What ReportSamples does: check the lease, then insert, in one transaction.
+  // What ReportSamples does.
   absl::StatusOr<InsertResultsOutcome> Report(const std::vector<v1::SampleResult>& results,
                                               int64_t epoch) {
-    return db().TransactValue([&](pqxx::work& w) -> absl::StatusOr<InsertResultsOutcome> {
-      JB_RETURN_IF_ERROR(CheckLease(w, shard_.shard_id, worker_, epoch));
-      return InsertResults(w, shard_.shard_id, epoch, worker_, results);
-    });
+    return db().TransactValue(
+        [&](pqxx::work& w) { return InsertResults(w, shard_.shard_id, epoch, worker_, results); });
   }
 
   int64_t Count() {
-    auto n = db().TransactValue([&](pqxx::work& w) { return CountResults(w, shard_.shard_id); });
-    EXPECT_TRUE(n.ok()) << n.status();
-    return n.value_or(-1);
+    return std::stoll(Scalar(
+        absl::StrCat("SELECT count(*) FROM sample_results WHERE shard_id = ", shard_.shard_id)));
   }
 
   std::string worker_;
@@ -76,33 +75,94 @@ TEST_F(ResultRepositoryTest, DuplicatesWithinABatchAndTwoBatchesInOneTransaction
       << "the first stored result is kept";
 }
 
+// Both ways in: one INSERT of JSON rows for a small report, COPY for a large one.
 TEST_F(ResultRepositoryTest, StoresEveryFieldWithNullsForUnknowns) {
-  v1::SampleResult streamed = Result(5, 0.5);
-  streamed.set_energy_j(2.5);
-  streamed.mutable_timing()->set_attempts(2);
-  v1::SampleResult plain = Result(6, 1);
-  plain.mutable_timing()->set_streamed(false);
-  plain.set_error("");
-  ASSERT_OK(Report({streamed, plain}, shard_.epoch).status());
-  EXPECT_EQ(Scalar("SELECT concat_ws('|', epoch, worker_id, prediction, extracted, target, score,"
-                   " metrics->>'none/exact_match', prompt_tokens, completion_tokens,"
-                   " finish_reason, ttft_s, tpot_s, e2e_s, attempts, energy_j)"
-                   " FROM sample_results WHERE sample_index = 5"),
-            absl::StrCat(shard_.epoch, "|", worker_,
-                         "|answer 5|1|1|0.5|0.5|12|3|stop|0.05|0.01|0.07|2|2.5"));
-  EXPECT_EQ(Scalar("SELECT ttft_s IS NULL AND tpot_s IS NULL AND energy_j IS NULL AND attempts = 1"
-                   " FROM sample_results WHERE sample_index = 6"),
-            "t");
+  for (const bool large : {false, true}) {
+    SCOPED_TRACE(large ? "COPY" : "JSON rows");
+    const int repeat = large ? 1 : 0;
+    v1::SampleResult streamed = Result(5, 0.5, repeat);
+    streamed.set_energy_j(2.5);
+    streamed.mutable_timing()->set_attempts(2);
+    (*streamed.mutable_corpus_stats())["bleu"].add_values(1.5);
+    streamed.set_answer_method("regex");
+    v1::SampleResult plain = Result(6, 1, repeat);
+    plain.mutable_timing()->set_streamed(false);
+    plain.set_error("HTTP 503 \"busy\"\nretried");
+    std::vector<v1::SampleResult> batch = {streamed, plain};
+    for (int r = 2; large && batch.size() < kCopyResultsFrom; ++r) {
+      for (int i = 0; i < 10; ++i) batch.push_back(Result(i, 0, r));
+    }
+    ASSERT_OK_AND_ASSIGN(InsertResultsOutcome outcome, Report(batch, shard_.epoch));
+    EXPECT_EQ(outcome.inserted, static_cast<int>(batch.size()));
+    const std::string where = absl::StrCat(" FROM sample_results WHERE repeat_index = ", repeat);
+    EXPECT_EQ(Scalar(absl::StrCat(
+                  "SELECT concat_ws('|', epoch, worker_id, prediction, extracted, target, score,"
+                  " metrics->>'none/exact_match', prompt_tokens, completion_tokens,"
+                  " finish_reason, ttft_s, tpot_s, e2e_s, attempts, energy_j,"
+                  " corpus_stats->'bleu'->>0, answer_method)",
+                  where, " AND sample_index = 5")),
+              absl::StrCat(shard_.epoch, "|", worker_,
+                           "|answer 5|1|1|0.5|0.5|12|3|stop|0.05|0.01|0.07|2|2.5|1.5|regex"));
+    EXPECT_EQ(Scalar(absl::StrCat("SELECT ttft_s IS NULL AND tpot_s IS NULL AND energy_j IS NULL"
+                                  " AND attempts = 1 AND error = 'HTTP 503 \"busy\"' || chr(10) ||"
+                                  " 'retried'",
+                                  where, " AND sample_index = 6")),
+              "t");
+  }
+}
+
+// A large report (COPY into the staging table) keeps every guarantee of a small one.
+TEST_F(ResultRepositoryTest, LargeReportsThroughCopyKeepTheGuarantees) {
+  std::vector<v1::SampleResult> batch;
+  for (int repeat = 0; repeat < 4; ++repeat) {
+    for (int i = 0; i < 10; ++i) batch.push_back(Result(i, i % 2, repeat));
+  }
+  ASSERT_GE(batch.size(), kCopyResultsFrom);
+  batch.push_back(Result(3, 0));  // repeated within the batch
+  ASSERT_OK_AND_ASSIGN(InsertResultsOutcome first, Report(batch, shard_.epoch));
+  EXPECT_EQ(first.inserted, 40);
+  EXPECT_EQ(first.duplicates, 1);
+  ASSERT_OK_AND_ASSIGN(InsertResultsOutcome second, Report(batch, shard_.epoch));
+  EXPECT_EQ(second.inserted, 0);
+  EXPECT_EQ(second.duplicates, 41);
+  EXPECT_EQ(Count(), 40);
+
+  std::vector<v1::SampleResult> more;
+  for (int i = 0; i < 40; ++i) more.push_back(Result(i % 10, 1, 4 + i / 10));
+  more.push_back(Result(10, 1));
+  EXPECT_THAT(Report(more, shard_.epoch),
+              StatusIs(absl::StatusCode::kInvalidArgument, "sample 10"));
+  more.pop_back();
+  EXPECT_THAT(Report(more, shard_.epoch + 1), StatusIs(absl::StatusCode::kAborted));
+  EXPECT_EQ(Count(), 40) << "a refused report stores none of its results";
+  ASSERT_OK_AND_ASSIGN(InsertResultsOutcome third, Report(more, shard_.epoch));
+  EXPECT_EQ(third.inserted, 40);
+  EXPECT_EQ(third.duplicates, 0) << "nothing staged by an earlier report is left over";
+  EXPECT_EQ(Count(), 80);
 }
 
 TEST_F(ResultRepositoryTest, RefusesSamplesOutsideTheShardAndStaleLeases) {
   EXPECT_THAT(Report({Result(10, 1)}, shard_.epoch),
               StatusIs(absl::StatusCode::kInvalidArgument, "outside shard"));
-  EXPECT_THAT(Report({Result(1, 1)}, shard_.epoch + 1), StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(Report({Result(1, 1)}, shard_.epoch + 1),
+              StatusIs(absl::StatusCode::kAborted,
+                       absl::StrCat("lease on shard ", shard_.shard_id, " epoch ", shard_.epoch + 1,
+                                    " is no longer held (shard is leased at "
+                                    "epoch ",
+                                    shard_.epoch, ")")));
+  const std::string other = AddWorker("worker-b", {"m1"});
+  EXPECT_THAT(db().TransactValue([&](pqxx::work& w) {
+    return InsertResults(w, shard_.shard_id, shard_.epoch, other, {Result(1, 1)});
+  }),
+              StatusIs(absl::StatusCode::kAborted, absl::StrCat("last held by ", worker_)));
   EXPECT_THAT(
       db().TransactValue([](pqxx::work& w) { return InsertResults(w, 987654, 1, "w", {}); }),
-      StatusIs(absl::StatusCode::kNotFound));
+      StatusIs(absl::StatusCode::kAborted, "shard does not exist"));
   EXPECT_EQ(Count(), 0);
+  // An empty report only checks the lease.
+  ASSERT_OK_AND_ASSIGN(InsertResultsOutcome none, Report({}, shard_.epoch));
+  EXPECT_EQ(none.inserted, 0);
+  EXPECT_EQ(none.duplicates, 0);
 }
 
 TEST_F(ResultRepositoryTest, MeasurementSumsDomainsAndIsStoredOnce) {
@@ -136,8 +196,7 @@ TEST_F(ResultRepositoryTest, MeasurementSumsDomainsAndIsStoredOnce) {
   m.mutable_server_counters()->add_names_found("vllm:generation_tokens_total");
 
   auto insert = [&](const v1::Measurement& measurement) {
-    return db().TransactValue([&](pqxx::work& w) -> absl::StatusOr<bool> {
-      JB_RETURN_IF_ERROR(CheckLease(w, shard_.shard_id, worker_, shard_.epoch));
+    return db().TransactValue([&](pqxx::work& w) {
       return InsertMeasurement(w, shard_.shard_id, shard_.epoch, worker_, measurement);
     });
   };

@@ -9,7 +9,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "joulebench/v1/common.pb.h"
+#include "storage/result_repository.h"
 #include "storage/sweep_repository.h"
+#include "storage/worker_repository.h"
 #include "tests/storage/storage_test_base.h"
 #include "tests/testing/status_matchers.h"
 
@@ -45,9 +47,11 @@ class ShardQueueTest : public testing::StorageTest {
     });
   }
 
-  absl::StatusOr<CompleteResult> Complete(int64_t shard_id, int64_t epoch) {
-    return db().TransactValue(
-        [&](pqxx::work& w) { return CompleteShard(w, shard_id, worker_, epoch); });
+  absl::StatusOr<CompleteResult> Complete(int64_t shard_id, int64_t epoch,
+                                          int64_t results_reported = 0) {
+    return db().TransactValue([&](pqxx::work& w) {
+      return CompleteShard(w, shard_id, worker_, epoch, results_reported);
+    });
   }
 
   absl::StatusOr<int> Reap() {
@@ -59,12 +63,14 @@ class ShardQueueTest : public testing::StorageTest {
 
 TEST_F(ShardQueueTest, LeasesOnlyAServedModelOnTheWorkersClass) {
   AddSweep({Planned("m1", 0, 10)});
-  EXPECT_FALSE(Acquire(worker_, absl::Minutes(1), {"m2"}).has_value());
-  EXPECT_FALSE(Acquire(worker_, absl::Minutes(1), {}).has_value());
-  EXPECT_FALSE(Acquire(worker_, absl::Minutes(1), {"m1"}, "gpu-b").has_value());
-  auto leased = Acquire(worker_, absl::Minutes(1), {"m2", "m1"});
+  EXPECT_FALSE(Acquire(AddWorker("serves-m2", {"m2"})).has_value());
+  EXPECT_FALSE(Acquire(AddWorker("serves-none", {})).has_value());
+  EXPECT_FALSE(Acquire(AddWorker("other-class", {"m1"}, "gpu-b")).has_value());
+  auto leased = Acquire(worker_);
   ASSERT_TRUE(leased.has_value());
   EXPECT_EQ(leased->model, "m1");
+  EXPECT_EQ(leased->model_spec.name(), "m1");
+  EXPECT_EQ(leased->model_spec.parameters(), 1e9);
   EXPECT_EQ(leased->suite_hash, testing::kSuiteHash);
   EXPECT_EQ(leased->task, "mini");
   EXPECT_EQ(leased->hardware_class, testing::kClass);
@@ -111,10 +117,8 @@ TEST_F(ShardQueueTest, ConcurrentOpenTransactionsGetDifferentShards) {
   // must not wait for it (both lease from the same sweep).
   pqxx::connection c1(url()), c2(url());
   pqxx::work w1(c1), w2(c2);
-  ASSERT_OK_AND_ASSIGN(auto a,
-                       AcquireShard(w1, worker_, testing::kClass, {"m1"}, absl::Minutes(1)));
-  ASSERT_OK_AND_ASSIGN(auto b,
-                       AcquireShard(w2, worker_, testing::kClass, {"m1"}, absl::Minutes(1)));
+  ASSERT_OK_AND_ASSIGN(auto a, AcquireShard(w1, worker_, absl::Minutes(1)));
+  ASSERT_OK_AND_ASSIGN(auto b, AcquireShard(w2, worker_, absl::Minutes(1)));
   ASSERT_TRUE(a.has_value());
   ASSERT_TRUE(b.has_value());
   EXPECT_NE(a->shard_id, b->shard_id);
@@ -134,9 +138,8 @@ TEST_F(ShardQueueTest, ManyAcquirersNeverShareAShard) {
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&] {
       while (true) {
-        auto s = pool->TransactValue([&](pqxx::work& w) {
-          return AcquireShard(w, worker_, testing::kClass, {"m1", "m2"}, absl::Minutes(1));
-        });
+        auto s = pool->TransactValue(
+            [&](pqxx::work& w) { return AcquireShard(w, worker_, absl::Minutes(1)); });
         if (!s.ok() || !s->has_value()) return;
         absl::MutexLock lock(&mu);
         leased.push_back((*s)->shard_id);
@@ -214,15 +217,20 @@ TEST_F(ShardQueueTest, StaleEpochOrOwnerIsRefused) {
   const int64_t stale = leased->epoch - 1;
   const std::string other = AddWorker("worker-b", {"m1"});
   auto renew = [&](const std::string& worker, int64_t epoch) -> bool {
-    auto held = db().TransactValue(
-        [&](pqxx::work& w) { return RenewLease(w, id, worker, epoch, absl::Minutes(1), 3); });
+    auto held = db().TransactValue([&](pqxx::work& w) {
+      return RecordHeartbeat(
+          w, {.worker_id = worker, .shard_id = id, .epoch = epoch, .progress_samples = 3},
+          absl::Minutes(1));
+    });
     EXPECT_TRUE(held.ok()) << held.status();
     return held.value_or(false);
   };
   EXPECT_FALSE(renew(worker_, stale));
   EXPECT_FALSE(renew(other, leased->epoch));
+  // InsertResults without results only checks the lease.
   auto check = [&](const std::string& worker, int64_t epoch) {
-    return db().Transact([&](pqxx::work& w) { return CheckLease(w, id, worker, epoch); });
+    return db().Transact(
+        [&](pqxx::work& w) { return InsertResults(w, id, epoch, worker, {}).status(); });
   };
   EXPECT_THAT(check(worker_, stale),
               StatusIs(absl::StatusCode::kAborted, absl::StrCat("lease on shard ", id, " epoch ",
@@ -232,8 +240,7 @@ TEST_F(ShardQueueTest, StaleEpochOrOwnerIsRefused) {
   LeasedShard stale_lease = *leased;
   stale_lease.epoch = stale;
   EXPECT_THAT(Fail(stale_lease, "late"), StatusIs(absl::StatusCode::kAborted));
-  EXPECT_THAT(db().Transact([&](pqxx::work& w) { return CheckLease(w, 999999, worker_, 1); }),
-              StatusIs(absl::StatusCode::kAborted, "does not exist"));
+  EXPECT_THAT(Complete(999999, 1), StatusIs(absl::StatusCode::kAborted, "does not exist"));
 
   // The holder is unaffected by all of that.
   EXPECT_OK(check(worker_, leased->epoch));
@@ -256,6 +263,40 @@ TEST_F(ShardQueueTest, CompletingTwiceIsIdempotent) {
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->state(), v1::SWEEP_STATE_SUCCEEDED);
   EXPECT_TRUE(info->has_finished_at());
+}
+
+TEST_F(ShardQueueTest, UnknownOrInactiveWorkersGetNoLease) {
+  AddSweep({Planned("m1", 0, 10)});
+  EXPECT_THAT(db().TransactValue(
+                  [](pqxx::work& w) { return AcquireShard(w, "w-unknown", absl::Minutes(1)); }),
+              StatusIs(absl::StatusCode::kNotFound, "unknown worker w-unknown"));
+  ASSERT_OK(db().Transact([&](pqxx::work& w) {
+    w.exec_params0("UPDATE workers SET state = 'draining' WHERE id = $1", worker_);
+    return absl::OkStatus();
+  }));
+  EXPECT_FALSE(Acquire(worker_).has_value());
+  EXPECT_EQ(Scalar("SELECT count(*) FROM shards WHERE state = 'pending'"), "1");
+}
+
+// A worker's completion counts the results it sent; the shard completes only when at least
+// that many are stored.
+TEST_F(ShardQueueTest, CompletionNeedsEveryReportedResultStored) {
+  AddSweep({Planned("m1", 0, 10)});
+  auto leased = Acquire(worker_);
+  ASSERT_TRUE(leased.has_value());
+  EXPECT_THAT(Complete(leased->shard_id, leased->epoch, 2),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       absl::StrCat("shard ", leased->shard_id,
+                                    ": the worker reported 2 results but 0 are stored")));
+  EXPECT_EQ(Shard(leased->shard_id).state, "leased");
+  ASSERT_OK(db().Transact([&](pqxx::work& w) {
+    return InsertResults(w, leased->shard_id, leased->epoch, worker_,
+                         {Result(0, 1.0), Result(1, 0.0)})
+        .status();
+  }));
+  ASSERT_OK_AND_ASSIGN(CompleteResult done, Complete(leased->shard_id, leased->epoch, 2));
+  EXPECT_TRUE(done.completed);
+  EXPECT_EQ(Shard(leased->shard_id).state, "succeeded");
 }
 
 TEST_F(ShardQueueTest, ReaperReturnsExpiredLeasesAndFailsExhaustedOnes) {
@@ -288,12 +329,43 @@ TEST_F(ShardQueueTest, ReaperReturnsExpiredLeasesAndFailsExhaustedOnes) {
   EXPECT_EQ(none, 0);
 }
 
+TEST_F(ShardQueueTest, HeartbeatsUpdateKnownWorkersOnly) {
+  auto beat = [&](const std::string& worker, const std::string& state) {
+    return db().Transact([&](pqxx::work& w) {
+      return RecordHeartbeat(w, {.worker_id = worker, .state = state, .detail = "why"},
+                             absl::Minutes(1))
+          .status();
+    });
+  };
+  auto info = [&] {
+    auto worker = db().TransactValue([&](pqxx::work& w) { return GetWorker(w, worker_); });
+    EXPECT_TRUE(worker.ok()) << worker.status();
+    return worker.value_or(v1::WorkerInfo{});
+  };
+  EXPECT_OK(beat(worker_, "draining"));
+  EXPECT_OK(beat(worker_, ""));
+  EXPECT_EQ(info().state(), "draining") << "an empty state keeps the last one";
+  EXPECT_EQ(info().detail(), "why");
+  const int64_t before =
+      info().last_heartbeat_at().seconds() * 1000000 + info().last_heartbeat_at().nanos() / 1000;
+  EXPECT_OK(beat(worker_, "active"));
+  EXPECT_EQ(info().state(), "active");
+  EXPECT_GT(
+      info().last_heartbeat_at().seconds() * 1000000 + info().last_heartbeat_at().nanos() / 1000,
+      before);
+  EXPECT_THAT(beat("w-unknown", "active"), StatusIs(absl::StatusCode::kNotFound, "register"));
+  EXPECT_THAT(beat(worker_, "sleepy"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(Scalar("SELECT count(*) FROM workers WHERE state = 'sleepy'"), "0");
+}
+
 TEST_F(ShardQueueTest, RenewingKeepsALeaseFromTheReaper) {
   AddSweep({Planned("m1", 0, 10)});
   auto leased = Acquire(worker_, absl::Milliseconds(1));
   ASSERT_TRUE(leased.has_value());
   ASSERT_OK_AND_ASSIGN(bool held, db().TransactValue([&](pqxx::work& w) {
-    return RenewLease(w, leased->shard_id, worker_, leased->epoch, absl::Hours(1), 0);
+    return RecordHeartbeat(
+        w, {.worker_id = worker_, .shard_id = leased->shard_id, .epoch = leased->epoch},
+        absl::Hours(1));
   }));
   EXPECT_TRUE(held);
   absl::SleepFor(absl::Milliseconds(5));

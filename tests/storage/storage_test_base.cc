@@ -111,11 +111,8 @@ std::string StorageTest::AddWorker(const std::string& name, const std::vector<st
   return id.value_or("");
 }
 
-std::optional<LeasedShard> StorageTest::Acquire(const std::string& worker, absl::Duration ttl,
-                                                const std::vector<std::string>& models,
-                                                const std::string& hardware_class) {
-  auto leased = db().TransactValue(
-      [&](pqxx::work& w) { return AcquireShard(w, worker, hardware_class, models, ttl); });
+std::optional<LeasedShard> StorageTest::Acquire(const std::string& worker, absl::Duration ttl) {
+  auto leased = db().TransactValue([&](pqxx::work& w) { return AcquireShard(w, worker, ttl); });
   EXPECT_TRUE(leased.ok()) << leased.status();
   return leased.value_or(std::nullopt);
 }

@@ -32,11 +32,9 @@ class StorageTest : public jb::testing::PostgresTest {
   // Registers worker `name` of `hardware_class` serving `models`; returns its id.
   std::string AddWorker(const std::string& name, const std::vector<std::string>& models,
                         const std::string& hardware_class = kClass);
-  // Leases for `worker` (class kClass, models m1 and m2) with `ttl`; nullopt when none.
+  // Leases for `worker` with `ttl`; nullopt when none.
   std::optional<LeasedShard> Acquire(const std::string& worker,
-                                     absl::Duration ttl = absl::Minutes(1),
-                                     const std::vector<std::string>& models = {"m1", "m2"},
-                                     const std::string& hardware_class = kClass);
+                                     absl::Duration ttl = absl::Minutes(1));
   ShardRecord Shard(int64_t shard_id);
   // Runs one SQL statement returning a single value, as text ("" for NULL).
   std::string Scalar(const std::string& sql);

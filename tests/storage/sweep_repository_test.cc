@@ -31,7 +31,7 @@ TEST_F(SweepRepositoryTest, InfoCountsShardsSamplesAndScoresPerCell) {
   SeedSuite(/*samples=*/20, /*repeats=*/2);
   std::string worker = AddWorker("worker-a", {"m1"});
   int64_t sweep = AddSweep({Planned("m1", 0, 5), Planned("m1", 5, 10), Planned("m2", 0, 10)});
-  auto leased = Acquire(worker, absl::Minutes(1), {"m1"});
+  auto leased = Acquire(worker);
   ASSERT_TRUE(leased.has_value());
   ASSERT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
     JB_RETURN_IF_ERROR(InsertResults(w, leased->shard_id, leased->epoch, worker,
@@ -79,13 +79,19 @@ TEST_F(SweepRepositoryTest, WaitingSaysWhenTheOnlyWorkersAreUnhealthyOrShardsAwa
   int64_t sweep = AddSweep({Planned("m1", 0, 5)});
   EXPECT_FALSE(Info(sweep).has_started_at());
   EXPECT_EQ(Info(sweep).cells(0).waiting_reason(), "");
-  ASSERT_OK(db().Transact(
-      [&](pqxx::work& w) { return TouchWorker(w, worker, "unhealthy", "GET /health: HTTP 503"); }));
+  auto report = [&](const std::string& state, const std::string& detail) {
+    return db().Transact([&](pqxx::work& w) {
+      return RecordHeartbeat(w, {.worker_id = worker, .state = state, .detail = detail},
+                             absl::Minutes(1))
+          .status();
+    });
+  };
+  ASSERT_OK(report("unhealthy", "GET /health: HTTP 503"));
   EXPECT_EQ(Info(sweep).cells(0).waiting_reason(),
             "no worker serving model m1 on hardware class gpu-a is active: worker-a unhealthy "
             "(GET /health: HTTP 503)");
 
-  ASSERT_OK(db().Transact([&](pqxx::work& w) { return TouchWorker(w, worker, "active", ""); }));
+  ASSERT_OK(report("active", ""));
   auto leased = Acquire(worker);
   ASSERT_TRUE(leased.has_value());
   ASSERT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {

@@ -42,7 +42,7 @@ TEST_F(WorkerRepositoryTest, ListsWorkersWithTheirCurrentShard) {
   std::string a = AddWorker("node-a", {"m1"});
   std::string b = AddWorker("node-b", {"m2"});
   AddSweep({Planned("m1", 0, 5)});
-  auto leased = Acquire(a, absl::Minutes(1), {"m1"});
+  auto leased = Acquire(a);
   ASSERT_TRUE(leased.has_value());
   ASSERT_OK_AND_ASSIGN(auto workers,
                        db().TransactValue([](pqxx::work& w) { return ListWorkers(w); }));
@@ -59,23 +59,12 @@ TEST_F(WorkerRepositoryTest, ListsWorkersWithTheirCurrentShard) {
   EXPECT_EQ(workers[1].current_shard_id(), 0);
 }
 
-TEST_F(WorkerRepositoryTest, TouchUpdatesKnownWorkersOnly) {
+TEST_F(WorkerRepositoryTest, GetWorkerKnowsRegisteredWorkersOnly) {
   std::string id = AddWorker("node-1", {"m"});
-  auto touch = [&](const std::string& worker, const std::string& state) {
-    return db().Transact([&](pqxx::work& w) { return TouchWorker(w, worker, state, "why"); });
-  };
-  EXPECT_OK(touch(id, "draining"));
-  EXPECT_OK(touch(id, ""));
   ASSERT_OK_AND_ASSIGN(v1::WorkerInfo info,
                        db().TransactValue([&](pqxx::work& w) { return GetWorker(w, id); }));
-  EXPECT_EQ(info.state(), "draining");
-  EXPECT_EQ(info.detail(), "why");
-  EXPECT_OK(db().Transact([&](pqxx::work& w) { return TouchWorker(w, id, "active", ""); }));
-  ASSERT_OK_AND_ASSIGN(info, db().TransactValue([&](pqxx::work& w) { return GetWorker(w, id); }));
+  EXPECT_EQ(info.name(), "node-1");
   EXPECT_EQ(info.state(), "active");
-  EXPECT_EQ(info.detail(), "");
-  EXPECT_THAT(touch("w-unknown", "active"), StatusIs(absl::StatusCode::kNotFound, "register"));
-  EXPECT_THAT(touch(id, "sleepy"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(db().TransactValue([](pqxx::work& w) { return GetWorker(w, "w-unknown"); }),
               StatusIs(absl::StatusCode::kNotFound));
 }
