@@ -40,6 +40,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "bench/bench_util.h"
 #include "cli/admin_connection.h"
@@ -556,6 +557,8 @@ bool Scaling(const Flags& flags) {
 }  // namespace jb::bench
 
 int main(int argc, char** argv) {
+  // As in cli/main.cc: the load generator should not pay for Abseil's lock graph either.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   jb::bench::Flags flags;
   const jb::bench::FlagHandlers handlers = {
       {"--joulebench", [&](const std::string& v) { return !(flags.joulebench = v).empty(); }},

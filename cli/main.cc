@@ -1,10 +1,15 @@
 // joulebench: one executable, a subcommand per role (DESIGN.md section 4).
 #include <cstdio>
 
+#include "absl/synchronization/mutex.h"
 #include "cli/command.h"
 #include "common/shutdown.h"
 
 int main(int argc, char** argv) {
+  // Debian's Abseil is built with Mutex deadlock detection on, which updates a lock graph on
+  // every nested lock, gRPC's included: 3x the cost of a lock, and a few percent of the
+  // coordinator's CPU at a thousand workers (bench/scheduler_bench.cc). A debugging aid.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   jb::Shutdown::Install();
   CLI::App app{
       "joulebench: measure which language model, on which hardware, reaches the quality a task "
