@@ -143,11 +143,10 @@ absl::StatusOr<InsertResultsOutcome> InsertResults(pqxx::work& w, int64_t shard_
                                                    const std::string& worker_id,
                                                    const std::vector<v1::SampleResult>& results) {
   // The lease check, the shard's range, and whether this connection has its staging table
-  // yet, in one round trip.
+  // yet, in one round trip (committing as lease writes do: shard_queue.h).
   static const std::string kLockHeld = absl::StrCat(
-      "SELECT sample_begin, sample_end, to_regclass('pg_temp.jb_results_staging') IS NULL "
-      "FROM shards WHERE ",
-      kLeaseHeldSql, " FOR SHARE");
+      "SELECT sample_begin, sample_end, to_regclass('pg_temp.jb_results_staging') IS NULL, ",
+      kAsyncCommitSql, " FROM shards WHERE ", kLeaseHeldSql, " FOR SHARE");
   pqxx::result held = ExecPrepared(w, "jb_lock_held_shard", kLockHeld, shard_id, worker_id, epoch);
   if (held.empty()) return LeaseLostError(w, shard_id, worker_id, epoch);
   const auto begin = held[0][0].as<int64_t>();

@@ -141,7 +141,8 @@ absl::StatusOr<std::optional<LeasedShard>> AcquireShard(pqxx::work& w, const std
       "RETURNING t.id, t.sweep_id, t.model, t.suite_hash, t.task, t.hardware_class,"
       "  t.sweep_repeat, t.sample_begin, t.sample_end, t.settings::text, t.lease_epoch,"
       "  t.attempts, (extract(epoch FROM t.lease_expires_at) * 1000000)::bigint,"
-      "  COALESCE(m.parameters, 0), COALESCE(m.active_parameters, 0), m.family");
+      "  COALESCE(m.parameters, 0), COALESCE(m.active_parameters, 0), m.family, ",
+      kAsyncCommitSql);
   pqxx::result r;
   for (const Candidate& candidate : candidates) {
     r = ExecPrepared(w, "jb_claim", kClaim, worker_id, hardware_class, candidate.model,
@@ -179,8 +180,7 @@ absl::StatusOr<bool> RecordHeartbeat(pqxx::work& w, const Heartbeat& heartbeat,
       state != "lost") {
     return absl::InvalidArgumentError(absl::StrCat("unknown worker state '", state, "'"));
   }
-  // One round trip: heartbeats are a third of all lease traffic. set_config(..., true) is
-  // SET LOCAL, in force when this transaction commits.
+  // One round trip: heartbeats are a third of all lease traffic.
   static const std::string kRecord = absl::StrCat(
       "WITH worker AS ("
       "  UPDATE workers SET last_heartbeat_at = now(),"
@@ -192,8 +192,8 @@ absl::StatusOr<bool> RecordHeartbeat(pqxx::work& w, const Heartbeat& heartbeat,
       "    progress_samples = $6 WHERE ",
       kLeaseHeldSql,
       " RETURNING 1) "
-      "SELECT (SELECT count(*) FROM worker), (SELECT count(*) FROM lease),"
-      "  set_config('synchronous_commit', 'off', true)");
+      "SELECT (SELECT count(*) FROM worker), (SELECT count(*) FROM lease), ",
+      kAsyncCommitSql);
   pqxx::row r = ExecPrepared(w, "jb_record_heartbeat", kRecord, heartbeat.shard_id,
                              heartbeat.worker_id, heartbeat.epoch, state, heartbeat.detail,
                              heartbeat.progress_samples, absl::ToDoubleSeconds(lease_ttl))[0];
@@ -215,7 +215,7 @@ absl::StatusOr<CompleteResult> CompleteShard(pqxx::work& w, int64_t shard_id,
       "UPDATE shards SET state = 'succeeded', finished_at = now(), lease_expires_at = NULL "
       "FROM stored WHERE ",
       kLeaseHeldSql, " AND stored.n >= $4 RETURNING sweep_id, ",
-      SweepHasPendingSql("shards.sweep_id"));
+      SweepHasPendingSql("shards.sweep_id"), ", ", kAsyncCommitSql);
   pqxx::result r =
       ExecPrepared(w, "jb_complete_shard", kComplete, shard_id, worker_id, epoch, results_reported);
   if (r.empty()) {
@@ -256,7 +256,8 @@ absl::StatusOr<FailResult> FailShard(pqxx::work& w, int64_t shard_id, const std:
           "WHERE ",
           kLeaseHeldSql,
           " RETURNING state, sweep_id, "
-          "  GREATEST(extract(epoch FROM not_before - now()), 0)::double precision"),
+          "  GREATEST(extract(epoch FROM not_before - now()), 0)::double precision, ",
+          kAsyncCommitSql),
       shard_id, worker_id, epoch, error.substr(0, 4000), permanent,
       absl::ToDoubleSeconds(backoff_base), absl::ToDoubleSeconds(backoff_max));
   if (r.empty()) return LeaseLostError(w, shard_id, worker_id, epoch);

@@ -15,6 +15,16 @@
 // A shard's final transition refreshes its sweep's state in the same transaction
 // (RefreshSweepState), so the last shard of a sweep finishes the sweep.
 //
+// Durability: the writes of a lease (AcquireShard, RecordHeartbeat, InsertResults,
+// CompleteShard, FailShard) set their transaction to commit without waiting for its WAL to
+// reach the disk (kAsyncCommitSql). A PostgreSQL crash may then lose the last fraction of a
+// second of them (at most three wal_writer_delay), never part of one, and losing one only
+// repeats work: the shard's lease is back as it was, expires, and the shard runs again, its
+// results keyed by (shard, sample, repeat) stored once. A commit waiting for the disk waited
+// for every other one's too: on this project's VM one slow flush held every connection for
+// 60 ms at once (bench/scheduler_bench.cc). The transaction that ends a sweep waits
+// (RefreshSweepState), and with it everything committed before it.
+//
 // Functions take the caller's transaction so a lease check and the write it guards commit
 // together; libpqxx exceptions propagate to Database::Transact. Stateless; thread-safe.
 #pragma once
@@ -140,6 +150,11 @@ struct Heartbeat {
 // (it should register again), kInvalidArgument for an unknown state.
 absl::StatusOr<bool> RecordHeartbeat(pqxx::work& w, const Heartbeat& heartbeat,
                                      absl::Duration lease_ttl);
+
+// An SQL expression that makes the current transaction commit without waiting for its WAL
+// flush (SET LOCAL synchronous_commit = off); lease writes evaluate it as part of a
+// statement they run anyway, saving a round trip.
+inline constexpr char kAsyncCommitSql[] = "set_config('synchronous_commit', 'off', true)";
 
 // SQL condition on a `shards` row: (id $1, lease_owner $2, lease_epoch $3) holds the lease.
 // Every write by a worker about a shard is guarded by it.

@@ -232,8 +232,12 @@ absl::StatusOr<v1::SweepState> RefreshSweepState(pqxx::work& w, int64_t sweep_id
                            sweep_id)[0]
                           .as<bool>();
   state = failed ? "failed" : "succeeded";
-  w.exec_params0("UPDATE sweeps SET state = $2, finished_at = now() WHERE id = $1", sweep_id,
-                 state);
+  // The end of a sweep is reported to users (`submit --wait`): this commit waits for the disk,
+  // and with it every lease write before it (shard_queue.h).
+  w.exec_params1(
+      "UPDATE sweeps SET state = $2, finished_at = now() WHERE id = $1 "
+      "RETURNING set_config('synchronous_commit', 'on', true)",
+      sweep_id, state);
   return StateFromText(state);
 }
 

@@ -1,5 +1,6 @@
 #include "storage/shard_queue.h"
 
+#include <functional>
 #include <pqxx/connection>
 #include <pqxx/result>
 #include <set>
@@ -297,6 +298,59 @@ TEST_F(ShardQueueTest, CompletionNeedsEveryReportedResultStored) {
   ASSERT_OK_AND_ASSIGN(CompleteResult done, Complete(leased->shard_id, leased->epoch, 2));
   EXPECT_TRUE(done.completed);
   EXPECT_EQ(Shard(leased->shard_id).state, "succeeded");
+}
+
+// Lease writes commit without waiting for the WAL flush (shard_queue.h); the commit that ends
+// a sweep waits.
+TEST_F(ShardQueueTest, LeaseWritesCommitWithoutWaitingForTheDiskButASweepsEndWaits) {
+  AddSweep({Planned("m1", 0, 5), Planned("m1", 5, 10)});
+  pqxx::connection c(url());
+  c.set_variable("synchronous_commit", "on");  // the test server's default is off
+  // Runs `write` in a transaction of its own; returns synchronous_commit as it commits.
+  auto commit_mode = [&](const std::function<absl::Status(pqxx::work&)>& write) {
+    pqxx::work w(c);
+    EXPECT_EQ(w.exec1("SHOW synchronous_commit")[0].as<std::string>(), "on");
+    EXPECT_OK(write(w));
+    std::string mode = w.exec1("SHOW synchronous_commit")[0].as<std::string>();
+    w.commit();
+    return mode;
+  };
+  std::vector<LeasedShard> leased;
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(commit_mode([&](pqxx::work& w) -> absl::Status {
+                JB_ASSIGN_OR_RETURN(std::optional<LeasedShard> shard,
+                                    AcquireShard(w, worker_, absl::Minutes(1)));
+                if (shard.has_value()) leased.push_back(*shard);
+                return absl::OkStatus();
+              }),
+              "off");
+  }
+  ASSERT_EQ(leased.size(), 2u);
+  EXPECT_EQ(
+      commit_mode([&](pqxx::work& w) {
+        return RecordHeartbeat(
+                   w,
+                   {.worker_id = worker_, .shard_id = leased[0].shard_id, .epoch = leased[0].epoch},
+                   absl::Minutes(1))
+            .status();
+      }),
+      "off");
+  EXPECT_EQ(commit_mode([&](pqxx::work& w) {
+              return InsertResults(w, leased[0].shard_id, leased[0].epoch, worker_,
+                                   {Result(0, 1.0)})
+                  .status();
+            }),
+            "off");
+  EXPECT_EQ(commit_mode([&](pqxx::work& w) {
+              return CompleteShard(w, leased[0].shard_id, worker_, leased[0].epoch).status();
+            }),
+            "off")
+      << "the sweep goes on";
+  EXPECT_EQ(commit_mode([&](pqxx::work& w) {
+              return CompleteShard(w, leased[1].shard_id, worker_, leased[1].epoch).status();
+            }),
+            "on")
+      << "this completion ends the sweep";
 }
 
 TEST_F(ShardQueueTest, ReaperReturnsExpiredLeasesAndFailsExhaustedOnes) {
