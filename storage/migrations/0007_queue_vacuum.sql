@@ -1,0 +1,11 @@
+-- Scheduling at scale (issue 6): vacuum the queue after a fixed number of changed shards, not
+-- a fraction of the table.
+--
+-- Every claim leaves its shard's entry at the front of shards_claimable_by_sweep, and each
+-- probe for a sweep's next shard steps over those entries until vacuum removes them: 35
+-- seconds without vacuum at 1,000 claims a second made each probe read 90 index pages
+-- (bench/scheduler_bench.cc). By default autovacuum waits for a fifth of the table to change,
+-- 200,000 shards for a sweep of a million; with this, 10,000 changes are enough, checked
+-- every autovacuum_naptime (a minute by default; lower it where claims run at hundreds a
+-- second, docs/architecture.md).
+ALTER TABLE shards SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 10000);
