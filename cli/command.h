@@ -19,5 +19,6 @@ void AddSubmitCommand(CLI::App& app, int* exit_code);
 void AddStatusCommands(CLI::App& app, int* exit_code);  // status, cancel, workers
 void AddDemoCommand(CLI::App& app, int* exit_code);
 void AddSuitesCommand(CLI::App& app, int* exit_code);  // suites list, show, validate
+void AddPerCommand(CLI::App& app, int* exit_code);
 
 }  // namespace jb::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   jb::cli::AddStatusCommands(app, &exit_code);
   jb::cli::AddDemoCommand(app, &exit_code);
   jb::cli::AddSuitesCommand(app, &exit_code);
+  jb::cli::AddPerCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
