@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "common/process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/joulebench_run.h"
 
 namespace jb {
 namespace {
@@ -16,20 +16,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using ::jb::testing::CommandRun;
 
-CommandRun Joulebench(std::vector<std::string> args) {
-  args.insert(args.begin(), JB_BINARY);
-  CommandRun run;
-  absl::StatusOr<int> code =
-      RunCommand(SubprocessOptions{.argv = args}, &run.output, absl::Minutes(1));
-  EXPECT_TRUE(code.ok()) << code.status();
-  run.exit_code = code.ok() ? *code : -1;
-  return run;
-}
+using ::jb::testing::RunJoulebench;
 
 class PerCommandTest : public ::testing::Test {
  protected:
@@ -50,8 +39,8 @@ class PerCommandTest : public ::testing::Test {
 };
 
 TEST_F(PerCommandTest, PrintsThePublishedTableWithItsTerms) {
-  CommandRun run =
-      Joulebench({"per", "--input", std::string(JB_SOURCE_DIR) + "/docs/data/cao2026-gsm8k.csv"});
+  CommandRun run = RunJoulebench(
+      {"per", "--input", std::string(JB_SOURCE_DIR) + "/docs/data/cao2026-gsm8k.csv"});
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_THAT(run.output, HasSubstr("Qwen2.5-1.5B       0.58        4417     0.25    3072  0.4006  "
                                     "0.5556  0.9778  0.8824  0.6620"));
@@ -65,7 +54,7 @@ TEST_F(PerCommandTest, JsonWithTheEnergyVariant) {
                                 "small,0.6,100,1,1000,2\n"
                                 "medium,0.8,50,2,4000,5\n"
                                 "large,0.9,10,5,16000,20\n");
-  CommandRun run = Joulebench({"per", "--input", csv, "--format", "json"});
+  CommandRun run = RunJoulebench({"per", "--input", csv, "--format", "json"});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   nlohmann::json out = nlohmann::json::parse(run.output, nullptr, false);
   ASSERT_TRUE(out.is_array()) << run.output;
@@ -73,23 +62,23 @@ TEST_F(PerCommandTest, JsonWithTheEnergyVariant) {
   EXPECT_EQ(out[1]["model"], "medium");
   EXPECT_NEAR(out[1]["energy_norm"].get<double>(), 1 - 3.0 / 18, 1e-12);
   EXPECT_EQ(out[2]["per_energy"].get<double>(), 0);
-  CommandRun table = Joulebench({"per", "--input", csv});
+  CommandRun table = RunJoulebench({"per", "--input", csv});
   EXPECT_THAT(table.output,
               HasSubstr("PER-E: joulebench's energy-aware variant, not in the paper"));
 }
 
 TEST_F(PerCommandTest, BadInputIsAUsageErrorNamingLineAndColumn) {
-  CommandRun missing = Joulebench({"per", "--input", dir_ + "/nope.csv"});
+  CommandRun missing = RunJoulebench({"per", "--input", dir_ + "/nope.csv"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.output, HasSubstr("cannot read '" + dir_ + "/nope.csv'"));
   const std::string bad = Write("bad.csv",
                                 "model,accuracy,throughput,latency,memory\n"
                                 "a,0.5,10,1,100\n"
                                 "b,0.6,20,fast,100\n");
-  CommandRun run = Joulebench({"per", "--input", bad});
+  CommandRun run = RunJoulebench({"per", "--input", bad});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.output, HasSubstr(bad + ":3: column 'latency' holds \"fast\", not a number"));
-  CommandRun format = Joulebench({"per", "--input", bad, "--format", "xml"});
+  CommandRun format = RunJoulebench({"per", "--input", bad, "--format", "xml"});
   EXPECT_EQ(format.exit_code, 2);
 }
 

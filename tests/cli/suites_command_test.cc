@@ -6,12 +6,12 @@
 #include <fstream>
 
 #include "absl/strings/str_split.h"
-#include "common/process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tasks/prompt.h"
 #include "tasks/suite.h"
+#include "tests/testing/joulebench_run.h"
 #include "tests/testing/status_matchers.h"
 
 namespace jb {
@@ -20,20 +20,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using ::jb::testing::CommandRun;
 
-CommandRun Joulebench(std::vector<std::string> args) {
-  args.insert(args.begin(), JB_BINARY);
-  CommandRun run;
-  absl::StatusOr<int> code =
-      RunCommand(SubprocessOptions{.argv = args}, &run.output, absl::Minutes(3));
-  EXPECT_TRUE(code.ok()) << code.status();
-  run.exit_code = code.ok() ? *code : -1;
-  return run;
-}
+using ::jb::testing::RunJoulebench;
 
 // The text between the marker lines `suites show` puts around a block.
 std::string Block(const std::string& output, const std::string& title) {
@@ -98,7 +87,7 @@ constexpr char kGreetSamples[] =
 TEST_F(SuitesCommandTest, ListShowsEveryBuiltinSuiteWithItsHash) {
   const std::vector<tasks::Suite>& builtin = tasks::BuiltinSuites();
   ASSERT_FALSE(builtin.empty());
-  CommandRun table = Joulebench({"suites", "list"});
+  CommandRun table = RunJoulebench({"suites", "list"});
   ASSERT_EQ(table.exit_code, 0) << table.output;
   std::vector<std::string> lines = absl::StrSplit(table.output, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), builtin.size() + 2) << table.output;  // header, rule, one per suite
@@ -108,7 +97,7 @@ TEST_F(SuitesCommandTest, ListShowsEveryBuiltinSuiteWithItsHash) {
     EXPECT_EQ(cells.back(), builtin[i].task.content_hash().substr(0, 12));
   }
 
-  CommandRun json = Joulebench({"suites", "list", "--format", "json"});
+  CommandRun json = RunJoulebench({"suites", "list", "--format", "json"});
   ASSERT_EQ(json.exit_code, 0) << json.output;
   const nlohmann::json rows = nlohmann::json::parse(json.output);
   ASSERT_EQ(rows.size(), builtin.size());
@@ -130,13 +119,13 @@ TEST_F(SuitesCommandTest, ShowPrintsTheExactPromptAWorkerBuilds) {
   ASSERT_OK_AND_ASSIGN(std::string prompt, tasks::BuildPrompt(suite->task, suite->samples[index]));
 
   CommandRun text =
-      Joulebench({"suites", "show", suite->task.name(), "--sample", std::to_string(index)});
+      RunJoulebench({"suites", "show", suite->task.name(), "--sample", std::to_string(index)});
   ASSERT_EQ(text.exit_code, 0) << text.output;
   EXPECT_EQ(Block(text.output, "prompt"), prompt);
   EXPECT_THAT(text.output, HasSubstr(suite->task.content_hash()));
 
-  CommandRun json = Joulebench({"suites", "show", suite->task.name(), "--sample",
-                                std::to_string(index), "--format", "json"});
+  CommandRun json = RunJoulebench({"suites", "show", suite->task.name(), "--sample",
+                                   std::to_string(index), "--format", "json"});
   ASSERT_EQ(json.exit_code, 0) << json.output;
   const nlohmann::json shown = nlohmann::json::parse(json.output);
   EXPECT_EQ(shown["sample"]["prompt"], prompt);
@@ -146,7 +135,7 @@ TEST_F(SuitesCommandTest, ShowPrintsTheExactPromptAWorkerBuilds) {
 
 TEST_F(SuitesCommandTest, ShowRendersTheCanonicalProgramOfACodeSuite) {
   const std::string path = WriteSuite("code", kCodeYaml, std::string(kRightSolution));
-  CommandRun run = Joulebench({"suites", "show", path});
+  CommandRun run = RunJoulebench({"suites", "show", path});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_EQ(Block(run.output, "canonical solution"), "    return a + b\n");
   EXPECT_EQ(Block(run.output, "program pass_at_k runs (create_test/pass_at_k)"),
@@ -154,21 +143,21 @@ TEST_F(SuitesCommandTest, ShowRendersTheCanonicalProgramOfACodeSuite) {
 }
 
 TEST_F(SuitesCommandTest, ShowRejectsASampleOutOfRangeAsAUsageError) {
-  CommandRun run =
-      Joulebench({"suites", "show", WriteSuite("g", kGreetYaml, kGreetSamples), "--sample", "2"});
+  CommandRun run = RunJoulebench(
+      {"suites", "show", WriteSuite("g", kGreetYaml, kGreetSamples), "--sample", "2"});
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_THAT(run.output, HasSubstr("--sample 2 is out of range"));
 }
 
 TEST_F(SuitesCommandTest, ValidatePassesAGoodSuiteGivenAsDirectoryOrYamlFile) {
   const std::string path = WriteSuite("greet", kGreetYaml, kGreetSamples);
-  CommandRun run = Joulebench({"suites", "validate", path});
+  CommandRun run = RunJoulebench({"suites", "validate", path});
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_THAT(run.output, HasSubstr("ok   " + path + "  2 samples"));
 
   // The same suite rooted at a YAML file of another name.
   std::filesystem::rename(path + "/task.yaml", path + "/greet.yaml");
-  run = Joulebench({"suites", "validate", path + "/greet.yaml"});
+  run = RunJoulebench({"suites", "validate", path + "/greet.yaml"});
   EXPECT_EQ(run.exit_code, 0) << run.output;
 }
 
@@ -176,7 +165,7 @@ TEST_F(SuitesCommandTest, ValidateRunsEveryCanonicalSolutionAndPassesWhenAllPass
   const std::string path =
       WriteSuite("code", kCodeYaml, std::string(kRightSolution) + kRightSolution);
   CommandRun run =
-      Joulebench({"suites", "validate", path, "--allow-unsandboxed-code", "--jobs", "2"});
+      RunJoulebench({"suites", "validate", path, "--allow-unsandboxed-code", "--jobs", "2"});
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_THAT(run.output, HasSubstr("2 samples, 2/2 canonical solutions pass (sandbox: "));
 }
@@ -185,7 +174,7 @@ TEST_F(SuitesCommandTest, ValidateFailsAndNamesTheSampleWhoseCanonicalSolutionIs
   const std::string path =
       WriteSuite("code", kCodeYaml, std::string(kRightSolution) + kWrongSolution);
   CommandRun run =
-      Joulebench({"suites", "validate", path, "--allow-unsandboxed-code", "--jobs", "2"});
+      RunJoulebench({"suites", "validate", path, "--allow-unsandboxed-code", "--jobs", "2"});
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("FAIL " + path + "  2 samples, 1/2 canonical solutions pass"));
   EXPECT_THAT(run.output, HasSubstr("sample 1: canonical solution fails create_test/pass_at_k"));
@@ -204,7 +193,7 @@ metric_list:
   - metric: acc
 )",
                  "{\"q\": \"a?\", \"gold\": 0}\n{\"q\": \"b?\", \"gold\": 2}\n");
-  CommandRun run = Joulebench({"suites", "validate", path});
+  CommandRun run = RunJoulebench({"suites", "validate", path});
   EXPECT_EQ(run.exit_code, 1) << run.output;
   // The loader finds it first and names the sample by its line.
   EXPECT_THAT(run.output, HasSubstr("FAIL " + path + "  does not load"));
@@ -215,34 +204,34 @@ metric_list:
 TEST_F(SuitesCommandTest, ValidateReportsALoaderErrorWithFileAndLine) {
   const std::string path =
       WriteSuite("bad", std::string(kGreetYaml) + "no_such_key: 1\n", kGreetSamples);
-  CommandRun run = Joulebench({"suites", "validate", path});
+  CommandRun run = RunJoulebench({"suites", "validate", path});
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("FAIL " + path + "  does not load"));
   EXPECT_THAT(run.output, HasSubstr(path + "/task.yaml:5"));
 }
 
 TEST_F(SuitesCommandTest, ArgumentsThatNameNoSuiteAreUsageErrors) {
-  CommandRun missing = Joulebench({"suites", "validate", dir_ + "/nowhere"});
+  CommandRun missing = RunJoulebench({"suites", "validate", dir_ + "/nowhere"});
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
   EXPECT_THAT(missing.output, HasSubstr("does not exist"));
 
-  CommandRun unknown = Joulebench({"suites", "show", "no-such-builtin-suite"});
+  CommandRun unknown = RunJoulebench({"suites", "show", "no-such-builtin-suite"});
   EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
   EXPECT_THAT(unknown.output, HasSubstr("no built-in suite named 'no-such-builtin-suite'"));
 
-  CommandRun none = Joulebench({"suites", "validate"});
+  CommandRun none = RunJoulebench({"suites", "validate"});
   EXPECT_EQ(none.exit_code, 2) << none.output;
   EXPECT_THAT(none.output, HasSubstr("--all"));
 
   // A good suite named beside a missing one: nothing is validated.
-  CommandRun mixed = Joulebench(
+  CommandRun mixed = RunJoulebench(
       {"suites", "validate", WriteSuite("g", kGreetYaml, kGreetSamples), dir_ + "/nowhere"});
   EXPECT_EQ(mixed.exit_code, 2) << mixed.output;
   EXPECT_THAT(mixed.output, Not(HasSubstr("ok ")));
 }
 
 TEST_F(SuitesCommandTest, ValidateAllChecksEveryBuiltinSuite) {
-  CommandRun run = Joulebench({"suites", "validate", "--all", "--allow-unsandboxed-code"});
+  CommandRun run = RunJoulebench({"suites", "validate", "--all", "--allow-unsandboxed-code"});
   EXPECT_EQ(run.exit_code, 0) << run.output;
   for (const tasks::Suite& suite : tasks::BuiltinSuites()) {
     EXPECT_THAT(run.output, HasSubstr("ok   " + suite.task.name())) << run.output;
