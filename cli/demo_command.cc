@@ -67,7 +67,7 @@ absl::Status PrintSummary(const std::string& db_url, int64_t sweep_id) {
   });
   if (!s.ok()) return s;
   TextTable table({"task", "model", "hardware", "samples", "errors", "score [95% CI]", "metric",
-                   "TTFT p50 s", "TPOT ms", "e2e s", "J/query", "J/query above idle",
+                   "TTFT p50 s", "TPOT p50 ms", "e2e p50 s", "J/query", "J/query above idle",
                    "energy method", "gCO2e/query", "USD/1k queries"});
   bool simulated = false;
   std::set<std::string> carbon_sources;
@@ -82,8 +82,8 @@ absl::Status PrintSummary(const std::string& db_url, int64_t sweep_id) {
       cost_bases.insert(absl::StrCat(c.hardware_class, ": ", c.cost_basis));
     table.AddRow({c.task, c.model, c.hardware_class, absl::StrCat(c.samples),
                   absl::StrCat(c.errors), ScoreWithInterval(c), c.score_metric,
-                  Num(c.p50_ttft_s, "%.3f"), Num(c.mean_tpot_s * 1e3, "%.2f"),
-                  Num(c.mean_e2e_s, "%.3f"), Num(c.joules_per_query, "%.2f"),
+                  Num(c.p50_ttft_s, "%.3f"), Num(c.p50_tpot_s * 1e3, "%.2f"),
+                  Num(c.p50_e2e_s, "%.3f"), Num(c.joules_per_query, "%.2f"),
                   Num(c.above_idle_joules_per_query, "%.2f"), method,
                   Num(c.carbon_g_per_query, "%.3g"), Num(c.cost_usd_per_query * 1e3, "%.3g")});
   }

@@ -1,5 +1,6 @@
-// Report queries over stored results. This first one backs the demo's summary; the SQL views,
-// PER and Pareto fronts of the reporting issue build on the same tables.
+// Report queries over stored results. SummarizeSweep backs the demo's summary: every figure
+// but the score comes from the `cell_metrics` view (storage/migrations/0008, docs/sql.md), so
+// SQL users and reports read the same numbers.
 //
 // Scores are computed from the stored sample rows by the task's own aggregation
 // (tasks/aggregate.h): the primary metric with its 95% confidence interval (Wilson for
@@ -41,11 +42,11 @@ struct CellSummary {
   // How answers were obtained, distinct values joined by "," ("generate", "loglikelihood",
   // "generative-fallback").
   std::string answer_methods;
-  double mean_e2e_s = 0;
-  // Over streamed requests only (NaN when none streamed): median time to first token and mean
-  // time per output token.
+  // Medians over the cell's rows, TTFT and TPOT over streamed rows only (NaN when there are
+  // none).
   double p50_ttft_s = 0;
-  double mean_tpot_s = 0;
+  double p50_tpot_s = 0;
+  double p50_e2e_s = 0;
   double energy_j = 0;  // total joules over the cell's shards (NaN when not metered)
   double joules_per_query = 0;
   double above_idle_joules_per_query = 0;

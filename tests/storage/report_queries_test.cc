@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "common/energy_method.h"
 #include "nlohmann/json.hpp"
 #include "storage/hardware_class_repository.h"
 #include "storage/measurement_repository.h"
@@ -39,6 +40,7 @@ class ReportQueriesTest : public testing::StorageTest {
     reading->set_energy_j(joules);
     reading->set_method(method);
     m.set_total_energy_j(joules);
+    m.set_completion_tokens(3 * results);  // Result() gives every row 3 completion tokens
     m.set_method(method);
     m.set_estimated(method == v1::ENERGY_METHOD_ESTIMATE_TDP);
     m.set_wall_time_s(wall_s);
@@ -82,7 +84,57 @@ TEST_F(ReportQueriesTest, CellShowsItsWeakestMethodAndJoulesPerQuery) {
   EXPECT_TRUE(cells[0].estimated);
   EXPECT_FALSE(cells[0].simulated);
   EXPECT_DOUBLE_EQ(cells[0].p50_ttft_s, 0.45);  // median of 0.1 .. 0.8
-  EXPECT_DOUBLE_EQ(cells[0].mean_tpot_s, 0.02);
+  EXPECT_DOUBLE_EQ(cells[0].p50_tpot_s, 0.02);
+}
+
+// The energy methods' order in SQL is the code's (common/energy_method.h).
+TEST_F(ReportQueriesTest, EnergyMethodsTableRanksMethodsAsTheCodeDoes) {
+  const google::protobuf::EnumDescriptor* methods = v1::EnergyMethod_descriptor();
+  int checked = 0;
+  for (int i = 0; i < methods->value_count(); ++i) {
+    const auto method = static_cast<v1::EnergyMethod>(methods->value(i)->number());
+    if (method == v1::ENERGY_METHOD_UNSPECIFIED) continue;
+    const std::string name = EnergyMethodName(method);
+    EXPECT_EQ(Scalar(absl::StrCat("SELECT rank || ' ' || estimated FROM energy_methods WHERE "
+                                  "name = '",
+                                  name, "'")),
+              absl::StrCat(EnergyMethodRank(method), " ", IsEstimate(method) ? "true" : "false"))
+        << name;
+    ++checked;
+  }
+  EXPECT_EQ(Scalar("SELECT count(*) FROM energy_methods"), absl::StrCat(checked));
+}
+
+// What the view adds to the summary: completeness against the plan, latency percentiles,
+// and throughput per server and per GPU over the measured shards.
+TEST_F(ReportQueriesTest, CellMetricsViewHasCompletenessPercentilesAndThroughput) {
+  SeedSuite();
+  std::string worker = AddWorker("w", {"m1"});
+  int64_t sweep = AddSweep({Planned("m1", 0, 4), Planned("m1", 4, 8)});
+  RunShard(worker, 4, 40, v1::ENERGY_METHOD_RAPL, 1, /*wall_s=*/2.0);
+  auto view = [&](const std::string& columns) {
+    return Scalar(absl::StrCat("SELECT concat_ws('|', ", columns,
+                               ") FROM cell_metrics WHERE sweep_id = ", sweep));
+  };
+  EXPECT_EQ(view("shards, shards_succeeded, shards_measured, samples_planned, samples, "
+                 "completeness"),
+            "2|0|1|8|4|0.5");
+  // TTFT 0.1 .. 0.4 s; every row's end-to-end latency is 0.07 s.
+  EXPECT_EQ(view("ttft_p50_s, round(ttft_p95_s::numeric, 6), e2e_p50_s, e2e_p95_s"),
+            "0.25|0.385000|0.07|0.07");
+  // 12 tokens and 4 rows in 2 s; the class has no GPUs yet.
+  EXPECT_EQ(view("tokens_per_s, samples_per_s, COALESCE(tokens_per_s_per_gpu::text, 'null')"),
+            "6|2|null");
+  ASSERT_OK(db().Transact([&](pqxx::work& w) {
+    w.exec_params0("UPDATE hardware_classes SET gpu_count = 2 WHERE name = $1", testing::kClass);
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(view("tokens_per_s_per_gpu, samples_per_s_per_gpu"), "3|1");
+  EXPECT_EQ(view("j_per_query, energy_method, estimated"), "10|rapl|f");
+  ASSERT_OK(db().Transact(
+      [&](pqxx::work& w) { return SetHardwarePrices(w, testing::kClass, 3.6, std::nullopt); }));
+  // 2 s at $3.60 an hour is $0.002 for 4 queries: $0.50 per 1,000.
+  EXPECT_EQ(view("round(usd_per_1k_queries::numeric, 6), cost_basis"), "0.500000|hardware");
 }
 
 TEST_F(ReportQueriesTest, CarbonAndCostAreDerivedFromTheJoulesWallTimeAndPrices) {
