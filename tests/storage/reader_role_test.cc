@@ -4,7 +4,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
+#include "storage/database.h"
+#include "storage/migrator.h"
 #include "tests/storage/storage_test_base.h"
+#include "tests/testing/status_matchers.h"
 
 namespace jb::storage {
 namespace {
@@ -59,6 +62,26 @@ TEST_F(ReaderRoleTest, ReadsTheReportingViewsAndNothingElse) {
   EXPECT_THAT(Outcome(*reader, "SET TRANSACTION READ WRITE; DELETE FROM energy_methods"),
               HasSubstr("permission denied for table energy_methods"));
   EXPECT_EQ(Scalar("SELECT count(*) FROM sweeps"), "1") << "nothing written";
+}
+
+// Where the coordinator's database role may not create roles, the migration warns instead of
+// failing, and the views are still granted to the reader, which another database created.
+TEST_F(ReaderRoleTest, AnOwnerThatMayNotCreateRolesStillMigrates) {
+  const std::string empty = CreateEmptyDatabase();
+  const std::string name = empty.substr(empty.rfind('/') + 1);
+  ASSERT_OK(db().Transact([&](pqxx::work& w) {
+    w.exec0(
+        "DO $$ BEGIN CREATE ROLE jb_plain_owner LOGIN NOCREATEROLE NOSUPERUSER; "
+        "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    w.exec0(absl::StrCat("ALTER DATABASE ", w.quote_name(name), " OWNER TO jb_plain_owner"));
+    return absl::OkStatus();
+  }));
+  auto owner = Database::Connect(absl::StrReplaceAll(empty, {{"postgres@", "jb_plain_owner@"}}));
+  ASSERT_OK(owner.status());
+  ASSERT_OK(Migrate(**owner));
+  pqxx::connection reader(absl::StrReplaceAll(empty, {{"postgres@", "joulebench_reader@"}}));
+  EXPECT_EQ(Outcome(reader, "SELECT count(*) FROM cell_metrics"), "ok");
+  EXPECT_THAT(Outcome(reader, "SELECT 1 FROM shards"), HasSubstr("permission denied"));
 }
 
 }  // namespace
