@@ -5,7 +5,8 @@
 // joulebench stores N results into the first through storage::InsertResults, as ReportSamples
 // does: each batch its own transaction, the lease checked, the rows COPY'd into the
 // connection's staging table and inserted with ON CONFLICT DO NOTHING (batches of at least
-// kCopyResultsFrom), or inserted from JSON rows (smaller batches). The reference is psql's
+// kCopyResultsFrom), or inserted from JSON rows (smaller batches); each commit, like every
+// lease write's, does not wait for the WAL flush (storage/shard_queue.h). The reference is psql's
 // `\copy` of the same N rows, written as CSV beforehand, straight into sample_results for the
 // second shard: one statement, no lease check, no idempotence. Each starts from an empty
 // table after a checkpoint. Target: at least 50 % of it. Then the same rows are stored again
