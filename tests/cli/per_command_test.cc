@@ -13,12 +13,10 @@
 namespace jb {
 namespace {
 
+using ::jb::testing::CommandRun;
+using ::jb::testing::RunJoulebench;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-using ::jb::testing::CommandRun;
-
-using ::jb::testing::RunJoulebench;
 
 class PerCommandTest : public ::testing::Test {
  protected:

@@ -17,12 +17,10 @@
 namespace jb {
 namespace {
 
+using ::jb::testing::CommandRun;
+using ::jb::testing::RunJoulebench;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-using ::jb::testing::CommandRun;
-
-using ::jb::testing::RunJoulebench;
 
 // The text between the marker lines `suites show` puts around a block.
 std::string Block(const std::string& output, const std::string& title) {
