@@ -2618,6 +2618,698 @@ def _cg_program(doc, solution, doctests=False):
     return prog
 
 # ---------------------------------------------------------------------------------------------
+# 9. commonsense-endings (mirrors HellaSwag)
+# ---------------------------------------------------------------------------------------------
+
+COMMONSENSE_ENDINGS_YAML = r'''# commonsense-endings: mirrors HellaSwag (Cao et al. 2026's HellaSwag). {n} everyday scenes ({a}
+# activities: cooking, housework, gardening and the outdoors, looking after oneself and pets), each
+# a short context and four candidate endings of which exactly one is the sensible next step; the
+# gold ending is at position 0 {p0}, 1 {p1}, 2 {p2}, 3 {p3} times. Written for joulebench by
+# suites/generate_suites.py (no external data): every activity is a fixed sequence of steps, the
+# context shows the scene or the last steps done, the gold ending is the next step, and the three
+# wrong endings are steps of activities from other settings (a kitchen scene never gets a wrong
+# ending from another kitchen activity), with the same person's pronouns. Documents have
+# HellaSwag's fields (activity_label, ctx_a, ctx_b, ctx, endings, label as a string) and also
+# what lm-eval's hellaswag process_docs derives from them (query = activity_label + ": " + ctx_a +
+# " " + ctx_b.capitalize(), choices, gold), because suites run no Python; the generator checks
+# the two agree. multiple_choice as lm-eval's hellaswag.yaml, zero-shot: each ending's
+# log-likelihood over the completions endpoint; acc (the primary score), then acc_norm.
+# Format: tasks/task_yaml.h.
+task: commonsense-endings
+metadata:
+  version: 1.0
+family: mcqa
+doc_to_text: "{{{{query}}}}"
+doc_to_target: "{{{{label}}}}"
+doc_to_choice: "choices"
+output_type: multiple_choice
+endpoint: completions
+num_fewshot: 0
+metric_list:
+  - metric: acc
+    aggregation: mean
+    higher_is_better: true
+  - metric: acc_norm
+    aggregation: mean
+    higher_is_better: true
+'''
+
+# (activity label, setting, scene: what the person is doing before the first step, six steps in
+# order). Steps are third-person verb phrases; {pos} is the person's possessive pronoun. Steps
+# name the activity's own objects, so a step of another setting's activity is no sensible
+# continuation.
+CE_ACTIVITIES = [
+    ("Making tea", "kitchen", "is standing at the kitchen counter next to an empty kettle",
+     ["fills the kettle with cold water from the tap", "switches the kettle on and takes a mug from the cupboard",
+      "drops a tea bag into the mug", "pours the boiling water over the tea bag",
+      "lets the tea steep for a few minutes and then lifts out the bag", "adds a splash of milk and stirs the tea with a spoon"]),
+    ("Washing dishes", "kitchen", "is standing at a sink piled with dirty plates",
+     ["puts the plug in and runs hot water into the sink", "squeezes a little washing-up liquid into the water",
+      "scrubs each plate with a sponge until it is clean", "rinses the plates under the tap",
+      "stacks the clean plates on the drying rack", "wipes down the draining board and hangs the sponge over the tap"]),
+    ("Making pancakes", "kitchen", "is standing in a kitchen with a bag of flour, a box of eggs and a jug of milk",
+     ["cracks two eggs into a large bowl", "pours in the milk and sifts in the flour", "whisks everything into a smooth batter",
+      "heats a little butter in a frying pan", "ladles some batter into the hot pan and tilts it to spread it out",
+      "flips the pancake over with a spatula once the bottom is golden"]),
+    ("Making a sandwich", "kitchen", "is standing at a kitchen counter with a fresh loaf of bread",
+     ["cuts two slices from the loaf", "spreads butter on one side of each slice", "lays slices of cheese and ham on one of the slices",
+      "adds a few lettuce leaves and some sliced tomato", "presses the second slice of bread on top",
+      "cuts the sandwich in half and puts it on a plate"]),
+    ("Baking bread", "kitchen", "is standing at a floured worktop with a mixing bowl",
+     ["mixes flour, yeast, salt and warm water in the bowl", "tips the dough onto the worktop and kneads it for ten minutes",
+      "puts the dough back in the bowl and covers it with a tea towel", "waits for the dough to double in size",
+      "shapes the dough into a loaf and places it in a tin", "bakes the loaf in the hot oven until the crust is brown"]),
+    ("Making coffee", "kitchen", "is standing in a kitchen holding a bag of ground coffee and a cafetière",
+     ["spoons the ground coffee into the glass cafetière", "pours hot water from the kettle over the grounds",
+      "stirs the coffee gently and puts the lid on", "waits four minutes for the coffee to brew",
+      "pushes the plunger slowly down to the bottom", "pours the coffee into a cup"]),
+    ("Decorating a cake", "kitchen", "is sitting at a table in front of a plain sponge cake",
+     ["spreads a thin layer of buttercream over the whole cake", "smooths the sides of the cake with a flat knife",
+      "fills a piping bag with pink icing", "pipes small rosettes around the top edge of the cake",
+      "scatters coloured sprinkles over the middle of the cake", "pushes birthday candles into the cake"]),
+    ("Making a smoothie", "kitchen", "is standing next to a blender with a bowl of fruit",
+     ["peels a banana and breaks it into pieces", "drops the banana and a handful of strawberries into the blender",
+      "pours in a glass of milk and a spoonful of yoghurt", "puts the lid on the blender and switches it on",
+      "blends the fruit until the mixture is smooth", "pours the smoothie into a tall glass"]),
+    ("Loading a dishwasher", "kitchen", "is standing next to an open dishwasher with a stack of dirty dishes",
+     ["scrapes the leftover food from the plates into the bin", "slots the plates upright into the bottom rack",
+      "puts the glasses and mugs upside down in the top rack", "drops the cutlery into the cutlery basket",
+      "puts a tablet in the detergent compartment and snaps it shut", "closes the dishwasher door and starts the wash"]),
+    ("Making a salad", "kitchen", "is standing at a chopping board with a pile of vegetables",
+     ["washes the lettuce and tomatoes under the tap", "tears the lettuce into pieces and drops them into a bowl",
+      "slices the tomatoes into wedges", "peels the cucumber and cuts it into thin rounds",
+      "adds the tomatoes and cucumber to the bowl of lettuce", "drizzles olive oil over the salad and tosses it"]),
+    ("Mopping a floor", "kitchen", "is standing in a kitchen with a mop and an empty bucket",
+     ["sweeps the kitchen floor to pick up crumbs and dust", "fills the bucket with warm water and floor cleaner",
+      "dunks the mop into the bucket and wrings it out", "mops the floor starting in the far corner",
+      "works backwards towards the door so as not to step on the wet floor", "leaves the floor to dry before walking on it"]),
+    ("Carving a pumpkin", "kitchen", "is sitting at a kitchen table with a large orange pumpkin",
+     ["cuts a circle around the stalk and lifts off the lid", "scoops the seeds out with a big spoon",
+      "draws a face on the side of the pumpkin with a marker pen", "cuts out the eyes and mouth with a small knife",
+      "puts a tea light inside the pumpkin", "lights the tea light and puts the lid back on the pumpkin"]),
+    ("Painting a wall", "home", "is standing in an empty room with a tin of paint",
+     ["covers the floor with dust sheets", "sticks masking tape along the skirting boards",
+      "pries the lid off the tin and stirs the paint", "pours some paint into a roller tray",
+      "rolls paint onto the wall in long, even strokes", "paints the corners of the wall carefully with a small brush"]),
+    ("Ironing a shirt", "home", "is standing at an ironing board with a creased shirt",
+     ["fills the iron with water and turns it on", "lays the collar of the shirt flat on the board and irons it",
+      "irons the cuffs and then each sleeve", "irons the front and back of the shirt",
+      "hangs the shirt on a coat hanger", "does up the top button so the shirt keeps its shape"]),
+    ("Doing laundry", "home", "is standing in a utility room next to a full basket of dirty clothes",
+     ["sorts the clothes into whites and colours", "loads the coloured clothes into the washing machine",
+      "pours detergent into the drawer of the washing machine", "chooses a forty-degree cycle and presses start",
+      "takes the wet clothes out when the cycle finishes", "pegs the wet clothes on the line to dry"]),
+    ("Changing a light bulb", "home", "is standing under a ceiling lamp that has stopped working",
+     ["switches off the light at the wall", "sets up a small stepladder under the lamp",
+      "climbs the stepladder and unscrews the old bulb", "climbs down and drops the old bulb in the bin",
+      "climbs back up and screws in a new bulb", "switches the light back on to check that it works"]),
+    ("Making a bed", "home", "is standing next to an unmade bed",
+     ["pulls off the old sheets and drops them in the laundry basket", "stretches a clean fitted sheet over the mattress",
+      "pulls a fresh cover onto the duvet", "shakes the duvet out and lays it over the bed",
+      "slides the pillows into clean pillowcases", "puts the pillows at the head of the bed"]),
+    ("Cleaning windows", "home", "is standing in front of a dusty window with a bucket of soapy water",
+     ["dips a sponge in the bucket and wets the glass", "scrubs the window from top to bottom",
+      "pulls a squeegee across the glass in straight lines", "wipes the rubber blade of the squeegee after each stroke",
+      "dries the edges of the window with a clean cloth", "steps back to check the glass for streaks"]),
+    ("Hanging a picture", "home", "is standing in a hallway holding a framed picture",
+     ["holds the frame against the wall to find the right spot", "marks the spot on the wall with a pencil",
+      "taps a picture hook into the pencil mark with a hammer", "hangs the frame by its wire on the hook",
+      "rests a spirit level on top of the frame", "nudges one corner of the frame until the bubble is centred"]),
+    ("Assembling a bookshelf", "home", "is kneeling on the floor next to a flat-pack box",
+     ["opens the box and lays out all the panels and screws", "reads the first page of the assembly instructions",
+      "screws the side panels to the base of the bookshelf", "slides the shelves into place one at a time",
+      "nails the thin back panel onto the frame", "stands the finished bookshelf up against the wall"]),
+    ("Sewing on a button", "home", "is sitting on the sofa with a shirt that has lost a button",
+     ["threads a needle and ties a knot at the end of the thread", "holds the new button in place on the shirt",
+      "pushes the needle up through the fabric and one hole of the button", "sews back and forth through the holes several times",
+      "winds the thread around the stitches under the button", "ties off the thread and snips the loose end with scissors"]),
+    ("Wrapping a present", "home", "is sitting at a table with a gift box and a roll of wrapping paper",
+     ["unrolls the wrapping paper and cuts off a piece big enough for the box", "places the box upside down in the middle of the paper",
+      "folds the paper over the box and tapes it down", "folds in the ends of the paper neatly and tapes them",
+      "ties a ribbon around the parcel", "sticks a gift tag on the top of the parcel"]),
+    ("Polishing shoes", "home", "is sitting on a step with a pair of scuffed leather shoes",
+     ["brushes the dried mud off the shoes", "dabs a little shoe polish onto a soft cloth",
+      "rubs the polish into the leather in small circles", "lets the polish dry for a few minutes",
+      "buffs the shoes with a brush until they shine", "puts the shoes by the front door ready for the morning"]),
+    ("Fixing a flat tyre", "outdoors", "is crouching next to a bicycle with a flat front tyre",
+     ["turns the bike upside down so it rests on its saddle and handlebars", "takes the front wheel off the frame",
+      "levers the tyre off the rim and pulls out the inner tube", "finds the hole in the tube and covers it with a patch",
+      "pushes the tube back inside the tyre and fits the tyre onto the rim", "pumps up the tyre and puts the wheel back on the bike"]),
+    ("Planting a tree", "outdoors", "is standing in a garden with a spade and a young tree in a pot",
+     ["digs a hole twice as wide as the pot", "loosens the soil at the bottom of the hole",
+      "eases the young tree out of its pot", "sets the tree in the hole and fills in around it with soil",
+      "presses the soil down firmly around the trunk with a boot", "waters the newly planted tree well"]),
+    ("Washing a car", "outdoors", "is standing on a driveway next to a dirty car",
+     ["hoses down the car to loosen the dirt", "fills a bucket with water and car shampoo",
+      "washes the car with a sponge from the roof downwards", "scrubs the wheels with a stiff brush",
+      "rinses the soap off the car with the hose", "dries the car with a chamois leather"]),
+    ("Shovelling snow", "outdoors", "is standing on a porch in front of a path covered in snow",
+     ["pulls on thick gloves and picks up a snow shovel", "pushes the shovel along the path to scoop up the snow",
+      "tosses the snow onto the lawn beside the path", "clears the path all the way to the gate",
+      "scrapes off the last thin layer of snow from the path", "sprinkles salt over the path so it does not freeze"]),
+    ("Mowing the lawn", "outdoors", "is standing in a garden where the grass has grown long",
+     ["picks up the sticks and toys lying on the grass", "checks that the lawnmower has enough petrol",
+      "pulls the cord to start the lawnmower", "pushes the lawnmower up and down the lawn in straight lines",
+      "empties the grass box onto the compost heap", "trims the edges of the lawn with shears"]),
+    ("Pitching a tent", "outdoors", "is standing in a grassy field holding a tent bag",
+     ["tips the tent and its poles out of the bag", "lays the tent flat on the ground",
+      "slides the tent poles through the sleeves of the tent", "bends the poles so the tent rises up",
+      "hammers pegs through the loops at each corner of the tent", "throws the rain cover over the tent and pegs it down"]),
+    ("Building a campfire", "outdoors", "is kneeling by a ring of stones at a campsite",
+     ["piles dry leaves and twigs in the middle of the ring of stones", "leans small sticks against each other over the twigs",
+      "strikes a match and holds it to the dry leaves", "blows gently on the small flames",
+      "adds bigger logs as the fire grows", "sits back on a log to warm up beside the fire"]),
+    ("Building a snowman", "outdoors", "is standing in a snowy garden wearing woolly gloves",
+     ["packs a handful of snow into a ball", "rolls the ball across the garden until it grows large",
+      "rolls a second, smaller ball for the snowman's head", "lifts the smaller ball onto the bigger one",
+      "pushes a carrot into the snowman's head for a nose", "presses two pebbles into the snowman's head for eyes"]),
+    ("Flying a kite", "outdoors", "is standing at the top of a windy hill with a kite",
+     ["unwinds a few metres of string from the kite reel", "holds the kite up into the wind",
+      "lets go of the kite as a strong gust arrives", "tugs on the string so the kite climbs higher",
+      "lets out more string as the kite rises", "reels the kite slowly back in when the wind drops"]),
+    ("Fishing", "outdoors", "is standing at the end of a pier with a fishing rod",
+     ["threads a worm onto the fishing hook", "casts the line out into the water",
+      "waits quietly, watching the float bob on the water", "feels a tug on the line and lifts the rod",
+      "reels in a small silver fish", "unhooks the fish and lowers it back into the water"]),
+    ("Kayaking", "outdoors", "is standing on a river bank next to a kayak",
+     ["buckles up a life jacket", "slides the kayak into the shallow water",
+      "climbs carefully into the seat of the kayak", "pushes away from the bank with the paddle",
+      "paddles downstream with long, even strokes", "steers the kayak back to the bank and climbs out"]),
+    ("Repotting a plant", "outdoors", "is standing at a garden table with a plant that has outgrown its pot",
+     ["puts a layer of fresh compost in the bottom of a bigger pot", "tips the plant upside down and slides it out of the old pot",
+      "teases the tangled roots apart with {pos} fingers", "sets the plant in the new pot",
+      "fills the gaps around the roots with compost", "waters the plant and carries it back to the windowsill"]),
+    ("Brushing a dog", "personal", "is sitting on the grass next to a shaggy dog",
+     ["calls the dog over and pats it on the head", "brushes the dog's back from head to tail",
+      "works out a knot behind the dog's ear with a comb", "brushes the fur on the dog's legs and belly",
+      "picks the loose dog hair out of the brush", "gives the dog a treat for sitting still"]),
+    ("Brushing teeth", "personal", "is standing in front of a bathroom mirror",
+     ["squeezes toothpaste onto a toothbrush", "brushes {pos} front teeth in small circles",
+      "brushes {pos} back teeth on both sides", "spits the toothpaste into the basin",
+      "rinses {pos} mouth with a little water", "rinses the toothbrush and puts it back in its cup"]),
+    ("Painting nails", "personal", "is sitting at a desk with a bottle of red nail polish",
+     ["files each nail into a neat shape", "paints a clear base coat on every nail",
+      "shakes the bottle of red nail polish", "brushes a thin coat of red polish onto each nail",
+      "waits for the first coat to dry and adds a second one", "blows on {pos} fingers to help the polish dry"]),
+    ("Tuning a guitar", "personal", "is sitting on a chair with an acoustic guitar on {pos} knee",
+     ["clips a tuner onto the head of the guitar", "plucks the thickest string of the guitar",
+      "turns the tuning peg until the tuner shows the right note", "tunes each of the other strings the same way",
+      "strums a chord to hear how the guitar sounds", "starts to play a song on the guitar"]),
+    ("Swimming", "personal", "is standing at the edge of a swimming pool in a swimsuit",
+     ["pulls on a swimming cap and goggles", "slides into the pool from the edge",
+      "pushes off from the wall of the pool", "swims a length of front crawl",
+      "turns at the far end of the pool and swims back", "climbs out of the pool using the metal steps"]),
+]
+
+# (introduction, pronoun, possessive, definite description).
+CE_PEOPLE = [("A woman", "she", "her", "the woman"), ("A man", "he", "his", "the man"),
+             ("A young woman", "she", "her", "the young woman"), ("An older man", "he", "his", "the older man"),
+             ("A teenage girl", "she", "her", "the girl"), ("A boy", "he", "his", "the boy"),
+             ("An older woman", "she", "her", "the older woman"), ("A young man", "he", "his", "the young man")]
+
+
+def hellaswag_preprocess(text):
+    """lm-eval's tasks/hellaswag/utils.py preprocess, line for line."""
+    text = text.strip()
+    text = text.replace(" [title]", ". ")
+    text = re.sub("\\[.*?\\]", "", text)
+    text = text.replace("  ", " ")
+    return text
+
+
+def _ce_item(rng, activity, k, person, others):
+    """The scene before step k of `activity`, its step k and three steps of `others`."""
+    label, _, scene, steps = activity
+    intro, pron, pos, definite = person
+    fill = lambda s: s.format(pos=pos)  # noqa: E731
+    if k == 0:
+        ctx_a = f"{intro} {fill(scene)}."
+    elif k == 1:
+        ctx_a = f"{intro} {fill(scene)}. {cap(pron)} {fill(steps[0])}."
+    else:
+        ctx_a = f"{intro} {fill(steps[k - 2])}. {cap(pron)} {fill(steps[k - 1])}."
+    ctx_b = pick(rng, [pron, definite] if k == 0 else [pron, f"then {pron}", definite, f"next, {pron}"])
+    right = fill(steps[k]) + "."
+    wrong = [fill(pick(rng, o[3])) + "." for o in others]
+    return label, ctx_a, ctx_b, right, wrong
+
+
+def gen_commonsense_endings():
+    rng = random.Random(909)
+    labels = [a[0] for a in CE_ACTIVITIES]
+    assert len(set(labels)) == len(labels)
+    all_steps = [s for a in CE_ACTIVITIES for s in a[3]]
+    assert len(set(all_steps)) == len(all_steps), "a step appears in two activities"
+    items = []
+    for activity in CE_ACTIVITIES:
+        assert len(activity[3]) == 6, activity[0]
+        # Five of the six positions (the scene, or one to five steps done) per activity.
+        for k in sorted(rng.sample(range(6), 5)):
+            others = rng.sample([a for a in CE_ACTIVITIES if a[1] != activity[1]], 3)
+            items.append(_ce_item(rng, activity, k, pick(rng, CE_PEOPLE), others))
+    rng.shuffle(items)
+    positions = [i % 4 for i in range(len(items))]
+    rng.shuffle(positions)
+    docs = []
+    for i, ((label, ctx_a, ctx_b, right, wrong), pos) in enumerate(zip(items, positions)):
+        endings = list(wrong)
+        endings.insert(pos, right)
+        # Exactly one sensible ending, and no ending reads as another (the generative fallback
+        # names a choice by its text).
+        lowered = [e.lower().rstrip(".") for e in endings]
+        assert all(a == b or a not in b for a in lowered for b in lowered), endings
+        assert ctx_b == ctx_b.lower(), ctx_b  # str.capitalize() below lowercases the rest
+        query = hellaswag_preprocess(label + ": " + ctx_a + " " + ctx_b.capitalize())
+        choices = [hellaswag_preprocess(e) for e in endings]
+        assert choices == endings and query == f"{label}: {ctx_a} {cap(ctx_b)}", query
+        docs.append({"id": f"JB-CE-{i + 1:04d}", "activity_label": label, "ctx_a": ctx_a, "ctx_b": ctx_b,
+                     "ctx": ctx_a + " " + ctx_b, "endings": endings, "label": str(pos),
+                     "query": query, "choices": choices, "gold": pos})
+    assert len({d["query"] for d in docs}) == len(docs)
+    counts = [sum(d["gold"] == p for d in docs) for p in range(4)]
+    assert max(counts) - min(counts) <= 1, counts
+    return COMMONSENSE_ENDINGS_YAML.format(n=len(docs), a=len(CE_ACTIVITIES), p0=counts[0], p1=counts[1],
+                                           p2=counts[2], p3=counts[3]), docs
+
+
+# ---------------------------------------------------------------------------------------------
+# 10. story-writing (mirrors WritingPrompts)
+# ---------------------------------------------------------------------------------------------
+
+STORY_WRITING_YAML = r'''# story-writing: mirrors WritingPrompts (Garg et al. 2025's content-creation task, short-story
+# generation). {n} story prompts in WritingPrompts' shape ("[ WP ] ...") from {f} premise families,
+# each with a reference story of {sentences} sentences built from the same premise; written for
+# joulebench by suites/generate_suites.py from phrase banks (no external data). Asked zero-shot
+# over the chat endpoint for a one-paragraph story.
+# SCORING IS A SUBSTITUTE: Garg et al. scored this task with perplexity and BERTScore F1. Both need
+# a scoring model (a language model for perplexity, a BERT-family encoder for BERTScore) that
+# joulebench does not ship and the task format cannot name, so this suite is scored with the
+# overlap metrics the format supports: google-research rouge_score with the Porter stemmer, rougeL
+# (the primary score), then rouge1 and rouge2, against the one reference story. ROUGE rewards
+# reusing the reference's words, not fluency or creativity, so its numbers are not comparable with
+# the paper's. Format: tasks/task_yaml.h.
+task: story-writing
+metadata:
+  version: 1.0
+  scoring: "substitute for Garg et al. 2025's perplexity and BERTScore (they need a scoring model joulebench does not ship): ROUGE-L, ROUGE-1, ROUGE-2 against one reference story"
+family: other
+doc_to_text: "Write a short story of about five sentences, in one paragraph, for this writing prompt.\n\nPrompt: {{{{prompt}}}}\n\nStory:"
+doc_to_target: "{{{{story}}}}"
+output_type: generate_until
+endpoint: chat
+num_fewshot: 0
+generation_kwargs:
+  until: ["\n\n"]
+  max_gen_toks: 256
+  do_sample: false
+  temperature: 0
+metric_list:
+  - metric: rougeL
+    aggregation: mean
+    higher_is_better: true
+    use_stemmer: true
+  - metric: rouge1
+    aggregation: mean
+    higher_is_better: true
+    use_stemmer: true
+  - metric: rouge2
+    aggregation: mean
+    higher_is_better: true
+    use_stemmer: true
+'''
+
+# Names alternate women's and men's, so pronouns follow the name's index.
+SW_NAMES = ["Nora", "Felix", "Ada", "Tomas", "Imogen", "Rafael", "Wren", "Otto", "Greta", "Milo", "Esme", "Jasper",
+            "Lucia", "Bram", "Iris", "Cormac", "Selma", "Arlo", "Thea", "Emil"]
+SW_VILLAGES = ["Little Wexley", "Pennock Green", "Dunmore Cross", "Hollins End", "Astley Vale", "Crowmarsh", "Fallow Ridge",
+               "Sandhithe", "Barrowby", "Kestle"]
+
+
+def _sw_person(rng):
+    i = rng.randrange(len(SW_NAMES))
+    return (SW_NAMES[i], "she", "her") if i % 2 == 0 else (SW_NAMES[i], "he", "his")
+
+
+def _sw_fill(text, name, pron, pos, **kw):
+    return text.format(N=name, P=cap(pron), p=pron, pos=pos, Pos=cap(pos), **kw)
+
+
+# Each family: its prompt template, slot banks (each option a dict of the slot's phrases; options
+# of different banks combine freely), and the story's sentences, each a list of alternative
+# templates. {N} is the hero's name, {P}/{p} the pronoun, {Pos}/{pos} the possessive.
+SW_FAMILIES = [
+    {
+        "prompt": "[ WP ] A {creature} opens a {shop} in a small village. Its first customer is {customer}.",
+        "banks": {
+            "creature": [
+                {"creature": "dragon", "trait": "It kept the place warm with careful little puffs of breath instead of a stove"},
+                {"creature": "troll", "trait": "It had to duck under the beams every time it crossed the room"},
+                {"creature": "ghost", "trait": "It drifted between the shelves and never once rang up the right price"},
+                {"creature": "giant", "trait": "It sat on the floor outside and served everyone through the window"},
+                {"creature": "talking fox", "trait": "It wore a neat green apron and counted the change twice"},
+                {"creature": "bear", "trait": "It wore a striped apron and stood on its hind legs behind the counter"},
+            ],
+            "shop": [
+                {"shop": "bakery", "goods": "loaves and buns"}, {"shop": "tea room", "goods": "pots of tea and slices of cake"},
+                {"shop": "bookshop", "goods": "second-hand books"}, {"shop": "flower shop", "goods": "bunches of flowers"},
+                {"shop": "repair shop", "goods": "mended clocks and kettles"},
+            ],
+            "customer": [
+                {"customer": "a nervous little boy", "want": "something to give his mother for her birthday",
+                 "after": "The boy left smiling, and the next day his whole class came in after school"},
+                {"customer": "the mayor", "want": "proof that the shop was safe",
+                 "after": "The mayor came back every morning after that and never mentioned safety again"},
+                {"customer": "a knight in dented armour", "want": "directions to the nearest monster",
+                 "after": "The knight stayed for lunch instead and decided to give up fighting altogether"},
+                {"customer": "an old woman who could not sleep", "want": "anything that would help her rest",
+                 "after": "That night she slept better than she had in years"},
+            ],
+        },
+        "story": [
+            ["Nobody in {village} expected a {creature} to open a {shop}, but one spring morning a new sign went up on the high street.",
+             "The people of {village} were astonished when a {creature} opened a {shop} in the empty shop by the church."],
+            ["{trait}, and it sold {goods} at very fair prices.", "{trait}, and its shelves were full of {goods}."],
+            ["Its first customer was {customer}, who came in asking for {want}.",
+             "The first person brave enough to step inside was {customer}, looking for {want}."],
+            ["The {creature} listened carefully and chose exactly the right thing.",
+             "The {creature} thought for a long moment and then wrapped something up without taking any money."],
+            ["{after}.", "{after}, and soon the whole village had stopped being afraid."],
+        ],
+    },
+    {
+        "prompt": "[ WP ] Every night at {time}, the {thing} in your {room} {habit}. Tonight, it stops.",
+        "banks": {
+            "thing": [
+                {"thing": "old clock", "habit": "chimes thirteen times", "did": "chimed thirteen times"},
+                {"thing": "radio", "habit": "plays a song nobody has ever heard", "did": "played a song nobody had ever heard"},
+                {"thing": "portrait", "habit": "turns its head towards the window", "did": "turned its head towards the window"},
+                {"thing": "music box", "habit": "opens by itself and plays three notes", "did": "opened by itself and played three notes"},
+                {"thing": "telephone", "habit": "rings exactly once", "did": "rang exactly once"},
+                {"thing": "lamp", "habit": "flickers in the same slow pattern", "did": "flickered in the same slow pattern"},
+            ],
+            "room": [{"room": "attic"}, {"room": "hallway"}, {"room": "study"}, {"room": "spare bedroom"}],
+            "time": [{"time": "midnight"}, {"time": "three in the morning"}, {"time": "a quarter past two"}],
+            "found": [
+                {"found": "a small envelope lying beneath it with {pos} own name written on the front"},
+                {"found": "a set of muddy footprints leading away from it towards the back door"},
+                {"found": "that someone had left a single white feather on top of it"},
+                {"found": "a note in {pos} grandmother's handwriting that simply said: thank you"},
+            ],
+        },
+        "story": [
+            ["For eleven years, at {time} every night, the {thing} in {N}'s {room} {did}.",
+             "Ever since {N} moved into the house, the {thing} in the {room} {did} at {time} every night."],
+            ["{P} had long ago stopped being afraid of it and even set {pos} alarm by it.",
+             "At first it had terrified {pos} family, but in time it became part of the house."],
+            ["Tonight, {time} came and went in complete silence.", "But tonight the house stayed silent at {time}."],
+            ["{N} crept into the {room} with a torch and found {found}.",
+             "When {N} went up to the {room} with a candle, {p} found {found}."],
+            ["{P} sat down beside the {thing} and waited for morning.",
+             "{P} did not sleep again that night."],
+        ],
+    },
+    {
+        "prompt": "[ WP ] You are the {job} in a town where {rule}. Today, someone breaks the rule.",
+        "banks": {
+            "job": [{"job": "town clerk"}, {"job": "baker"}, {"job": "librarian"}, {"job": "doctor"}, {"job": "schoolteacher"}],
+            "rule": [
+                {"rule": "nobody is allowed to sing", "break": "began to sing an old song",
+                 "end": "By evening the whole town was singing, and nobody could remember why the rule had ever existed"},
+                {"rule": "it is forbidden to tell a lie", "break": "told a small, kind lie to a crying child",
+                 "end": "The child stopped crying, and the town quietly agreed that some rules could bend"},
+                {"rule": "everyone must be indoors by sunset", "break": "walked out to watch the stars",
+                 "end": "The next night a dozen people joined in, and the night after that, half the town"},
+                {"rule": "nobody may leave without permission", "break": "packed a bag and walked out through the gate",
+                 "end": "A week later a postcard arrived from the coast, and people began to ask for maps"},
+                {"rule": "red is a forbidden colour", "break": "painted a front door bright red",
+                 "end": "By the end of the month there were red doors, red scarves and red flowers on every street"},
+            ],
+            "breaker": [{"breaker": "a stranger in a long grey coat"}, {"breaker": "the mayor's own daughter"},
+                        {"breaker": "an old fisherman"}, {"breaker": "a girl of about nine"}],
+        },
+        "story": [
+            ["{village} had one strict rule, {rule}, and in twenty years as the town's {job}, {N} had never seen anyone break it.",
+             "{N} had been the {job} of {village} for twenty years, and the town's oldest rule was simple: {rule}."],
+            ["Then, on an ordinary market day and in front of everyone, {breaker} {break}.",
+             "One quiet afternoon, while half the town watched, {breaker} {break}."],
+            ["Everyone froze and waited for something terrible to happen.",
+             "Everyone went silent, and people waited for the sky to fall."],
+            ["Nothing happened at all.", "But nothing terrible happened."],
+            ["{end}.", "{end}, and {N} smiled as {p} went back to work."],
+        ],
+    },
+    {
+        "prompt": "[ WP ] After {years} years at sea, a sailor comes home to find that {change}.",
+        "banks": {
+            "years": [{"years": "ten"}, {"years": "twenty"}, {"years": "seven"}, {"years": "fifteen"}],
+            "change": [
+                {"change": "the sea has moved ten miles inland", "saw": "the sea had moved ten miles inland",
+                 "detail": "Waves lapped at the steps of the old church",
+                 "end": "so {N} tied {pos} boat to the church railings and went to find {pos} family"},
+                {"change": "everyone in the village speaks backwards", "saw": "everyone in the village spoke backwards",
+                 "detail": "The baker greeted {obj} with a cheerful \"olleh\"",
+                 "end": "so {N} sat on the harbour wall and slowly began to practise"},
+                {"change": "the house has been turned into a museum about the sailor", "saw": "{pos} house had been turned into a museum about {obj}",
+                 "detail": "There was a queue outside to see {pos} old boots",
+                 "end": "so {N} bought a ticket and joined the tour of {pos} own life"},
+                {"change": "nobody remembers the sailor at all", "saw": "nobody remembered {obj} at all",
+                 "detail": "Even {pos} sister looked at {obj} politely, as at a stranger",
+                 "end": "so {N} introduced {obj}self and began to make friends all over again"},
+                {"change": "all the clocks in the town stopped on the day the ship left", "saw": "every clock in town had stopped on the day {pos} ship left",
+                 "detail": "The church clock still showed the hour of departure",
+                 "end": "so {N} climbed the tower and wound the clock, and the town began to move again"},
+            ],
+        },
+        "story": [
+            ["After {years} years at sea, {N} finally walked down the gangplank into {village}.",
+             "{N} had been at sea for {years} years when {pos} ship at last sailed back into {village}."],
+            ["Almost at once {p} saw that {saw}.", "It took {obj} only a minute to notice that {saw}."],
+            ["{detail}.", "{detail}, and nobody seemed to find it strange."],
+            ["{N} stood on the quay for a long time with {pos} bag on {pos} shoulder.",
+             "For a while {N} thought about getting straight back on the ship."],
+            ["But it was still home, {end}.", "In the end it was still home, {end}."],
+        ],
+    },
+    {
+        "prompt": "[ WP ] Your {pet} can suddenly talk, but it only wants to talk about {topic}.",
+        "banks": {
+            "pet": [{"pet": "cat"}, {"pet": "dog"}, {"pet": "parrot"}, {"pet": "goldfish"}, {"pet": "tortoise"}],
+            "topic": [
+                {"topic": "the weather", "line": "Light rain by noon, clearing later", "more": "wind speeds, cloud shapes and the chance of frost"},
+                {"topic": "the neighbours", "line": "Number twelve has bought a new sofa again", "more": "who had visited whom and who had forgotten to put the bins out"},
+                {"topic": "cheese", "line": "A mature cheddar is wasted on toast", "more": "the difference between soft and hard cheeses"},
+                {"topic": "old films", "line": "They simply do not make them like that any more", "more": "black-and-white detectives and forgotten film stars"},
+                {"topic": "football", "line": "That referee should never have allowed the second goal", "more": "league tables, transfers and missed penalties"},
+            ],
+            "end": [
+                {"end": "{N} started writing everything down and sent it to the local paper"},
+                {"end": "{N} gave up asking questions and simply listened"},
+                {"end": "{N} bought the {pet} a tiny microphone and started a radio show"},
+            ],
+        },
+        "story": [
+            ["{N} was making breakfast when the {pet} cleared its throat and said, \"{line}.\"",
+             "One morning, as {N} filled its bowl, the {pet} looked up and announced, \"{line}.\""],
+            ["{N} dropped the spoon in surprise.", "{N} stared at it for a full minute."],
+            ["Over the next week the {pet} talked about nothing but {topic}: {more}.",
+             "From then on the {pet} spoke only about {topic}, especially {more}."],
+            ["Whenever {N} asked where its voice had come from, it just went back to {topic}.",
+             "Every question about anything else was politely ignored."],
+            ["In the end {end}.", "At last {end}."],
+        ],
+    },
+    {
+        "prompt": "[ WP ] A retired {hero} is asked by {asker} to do one last {job}.",
+        "banks": {
+            "hero": [
+                {"hero": "detective", "job": "case", "skill": "still noticed every scuffed shoe and every nervous glance"},
+                {"hero": "astronaut", "job": "mission", "skill": "still knew every switch in the cockpit by heart"},
+                {"hero": "magician", "job": "show", "skill": "could still make a coin vanish without thinking"},
+                {"hero": "mountain guide", "job": "climb", "skill": "could still read the weather from the shape of the clouds"},
+                {"hero": "lighthouse keeper", "job": "night on watch", "skill": "could still climb the spiral stairs without stopping"},
+            ],
+            "asker": [
+                {"asker": "a young woman who would not give her name", "why": "because nobody else would believe her"},
+                {"asker": "an old rival", "why": "because there was nobody else left who could do it"},
+                {"asker": "{pos} own grandson", "why": "because it was the only way to save the family business"},
+                {"asker": "a letter with no return address", "why": "because whoever had sent it knew things nobody else could know"},
+            ],
+        },
+        "story": [
+            ["{N} had been a retired {hero} for nine years and spent most days tending tomatoes.",
+             "Nine years after {pos} last {job}, {N} was happily retired and growing tomatoes."],
+            ["Then {asker} arrived and asked for one last {job}.", "One evening {asker} came asking for one last {job}."],
+            ["{P} said no at first, but agreed {why}.", "{N} refused twice, and then agreed {why}."],
+            ["{P} was slower now, but {p} {skill}.", "{P} was older and slower, yet {p} {skill}."],
+            ["When it was over, {N} went home and watered the tomatoes as if nothing had happened.",
+             "It was {pos} finest {job}, and {p} never told anyone about it."],
+        ],
+    },
+    {
+        "prompt": "[ WP ] You find a door in your {place} that was not there yesterday. Behind it is {wp}.",
+        "banks": {
+            "place": [{"place": "garden wall"}, {"place": "kitchen"}, {"place": "bedroom wardrobe"}, {"place": "garage"}, {"place": "office"}],
+            "behind": [
+                {"behind": "a quiet beach at sunset", "wp": "a beach at sunset",
+                 "does": "walked barefoot along the sand until the sun went down"},
+                {"behind": "{pos} childhood bedroom exactly as {p} had left it", "wp": "your childhood bedroom",
+                 "does": "sat on the narrow bed and read an old comic"},
+                {"behind": "a railway platform where a silver train was waiting", "wp": "a railway platform",
+                 "does": "read the departure board, which listed towns that did not exist"},
+                {"behind": "a snowy forest lit by lanterns", "wp": "a forest in the snow",
+                 "does": "followed the lanterns until {p} could see {pos} own house again"},
+                {"behind": "a library of books with {pos} name on every spine", "wp": "a library full of books about you",
+                 "does": "opened one and read a page about tomorrow"},
+            ],
+            "end": [
+                {"end": "When {N} stepped back through and turned round, the door was gone"},
+                {"end": "The next morning the door was still there, and {N} left it slightly open"},
+                {"end": "{N} locked the door behind {obj} and hid the key somewhere only {p} would find it"},
+            ],
+        },
+        "story": [
+            ["On Tuesday morning {N} found a small green door in {pos} {place} that had not been there the day before.",
+             "{N} was sure that yesterday there had been no door in {pos} {place}, but there it was, painted green."],
+            ["It was not locked.", "The handle turned easily."],
+            ["Behind it was {behind}.", "On the other side {p} found {behind}."],
+            ["{N} {does}.", "For an hour {N} {does}."],
+            ["{end}.", "{end}, and {p} told nobody."],
+        ],
+    },
+    {
+        "prompt": "[ WP ] A {maker} invents a machine that {does}, but it only works on {limit}.",
+        "banks": {
+            "maker": [{"maker": "schoolgirl"}, {"maker": "retired engineer"}, {"maker": "lonely inventor"}, {"maker": "village blacksmith"}],
+            "does": [
+                {"does": "stops time", "did": "stopped time", "use": "stopped time to finish the washing-up in peace"},
+                {"does": "makes it rain", "did": "made it rain", "use": "made it rain over the dry allotments"},
+                {"does": "translates any language", "did": "translated any language", "use": "finally understood what the ducks in the park were arguing about"},
+                {"does": "turns lead into gold", "did": "turned lead into gold", "use": "turned a few fishing weights into gold coins"},
+                {"does": "lets you fly", "did": "let its user fly", "use": "floated over the rooftops and waved at the postman"},
+            ],
+            "limit": [
+                {"limit": "Thursdays", "limit_past": "Thursdays", "problem": "Everyone planned their lives around Thursdays"},
+                {"limit": "rainy afternoons", "limit_past": "rainy afternoons", "problem": "People began praying for rain"},
+                {"limit": "people who are truly bored", "limit_past": "people who were truly bored", "problem": "Nobody in town could ever manage to be bored enough"},
+                {"limit": "the inventor's own birthday", "limit_past": "{pos} birthday", "problem": "It could be used only once a year"},
+            ],
+        },
+        "story": [
+            ["In a shed at the bottom of the garden, a {maker} named {N} built a machine that {did}.",
+             "{N} was a {maker} who, after many failures, built a machine that {did}."],
+            ["There was one problem: it only worked on {limit_past}.", "But the machine only ever worked on {limit_past}."],
+            ["The first time it worked, {N} {use}.", "On the first day it worked, {N} {use}."],
+            ["{problem}.", "{problem}, and the newspapers called it the strangest invention of the year."],
+            ["{N} did not mind, because {p} had never wanted to change the world.",
+             "{N} decided that a small miracle was still a miracle."],
+        ],
+    },
+    {
+        "prompt": "[ WP ] Two rival {trade} are forced to work together when {event}.",
+        "banks": {
+            "trade": [
+                {"trade": "bakers", "work": "baked through the night"}, {"trade": "gardeners", "work": "dug and planted side by side"},
+                {"trade": "clockmakers", "work": "took apart and rebuilt every clock in the square"},
+                {"trade": "tailors", "work": "sewed without stopping for three days"},
+                {"trade": "fishermen", "work": "shared one boat and one net"},
+            ],
+            "event": [
+                {"event": "a storm cuts their town off from the world", "then": "a storm cut their town off from the world",
+                 "need": "the whole town needed them"},
+                {"event": "the king orders a feast for a thousand guests", "then": "the king ordered a feast for a thousand guests",
+                 "need": "neither of them could manage it alone"},
+                {"event": "a fire destroys one of their shops", "then": "a fire destroyed one of their shops",
+                 "need": "the town had nobody else"},
+                {"event": "they both set their hearts on the same contest prize", "then": "they both set their hearts on the same contest prize",
+                 "need": "the contest was for teams of two"},
+            ],
+        },
+        "story": [
+            ["{N} and {M} were the two {trade} of {village}, and they had not spoken in fifteen years.",
+             "For fifteen years {N} and {M}, the only {trade} in {village}, had refused to say a word to each other."],
+            ["Then {then}, and {need}.", "That changed when {then}, because {need}."],
+            ["They argued for the first hour and then {work}.", "After a long and bitter argument, they {work}."],
+            ["Somewhere in the middle of it, {M} made a joke and {N} laughed.",
+             "By the second night they were finishing each other's sentences."],
+            ["They never became friends exactly, but they never stopped talking again.",
+             "When it was over they shook hands, and the next week they opened a shop together."],
+        ],
+    },
+    {
+        "prompt": "[ WP ] You are the night guard of the last {thing} on Earth. Tonight you find {who} standing in front of its case.",
+        "banks": {
+            "thing": [
+                {"thing": "tree", "care": "watered its roots and talked to it about the weather"},
+                {"thing": "honeybee", "care": "kept its tiny flower fresh and the glass case warm"},
+                {"thing": "paper book", "care": "turned one page so the spine would not stiffen"},
+                {"thing": "violin", "care": "tuned its strings and polished the wood"},
+                {"thing": "snowflake", "care": "checked the freezer twice an hour"},
+            ],
+            "visitor": [
+                {"visitor": "a child who had hidden in the toilets at closing time", "who": "a child",
+                 "wish": "just wanted to see it without the crowds"},
+                {"visitor": "an old man with a museum pass from fifty years ago", "who": "an old man",
+                 "wish": "said he had seen thousands of them when he was young"},
+                {"visitor": "a thief in soft shoes", "who": "a thief",
+                 "wish": "meant to steal it but stayed to listen to the story of it"},
+                {"visitor": "the museum's own director", "who": "the museum's director",
+                 "wish": "could not sleep and needed to see it one more time"},
+            ],
+        },
+        "story": [
+            ["Every night {N} guarded the last {thing} on Earth in the empty hall of the city museum.",
+             "{N} was the night guard of the last {thing} on Earth, which stood in a glass case in the museum's central hall."],
+            ["Each night {p} {care}.", "Nobody had asked {obj} to, but each night {p} {care}."],
+            ["One night, long after closing time, {p} found {visitor} standing in front of the case.",
+             "Around midnight, in the dark hall, {N} came across {visitor}."],
+            ["The visitor {wish}.", "It turned out the visitor {wish}."],
+            ["{N} let the visitor stay until dawn, and together they watched over the {thing}.",
+             "{N} unlocked the case for just one minute, and neither of them ever forgot it."],
+        ],
+    },
+]
+
+
+def _sw_story(rng, fam):
+    """One (prompt, story) of a family: a draw from each bank, one alternative per sentence."""
+    name, pron, pos = _sw_person(rng)
+    other = pick(rng, [n for n in SW_NAMES if n != name])
+    slots = {"village": pick(rng, SW_VILLAGES), "M": other}
+    for bank in fam["banks"].values():
+        slots.update(pick(rng, bank))
+    fill = lambda t: _sw_fill(t, name, pron, pos, obj="her" if pron == "she" else "him", **slots)  # noqa: E731
+    # Slot values may themselves name the hero ({N}, {pos}, ...): fill them first.
+    slots = {k: fill(v) for k, v in slots.items()}
+    prompt = fill(fam["prompt"])
+    story = " ".join(cap(fill(pick(rng, alternatives))) for alternatives in fam["story"])
+    return prompt, story
+
+
+def gen_story_writing():
+    rng = random.Random(1010)
+    docs, prompts = [], set()
+    for fam in SW_FAMILIES:
+        made, tries = 0, 0
+        while made < 10:
+            tries += 1
+            assert tries < 1000, fam["prompt"]
+            prompt, story = _sw_story(rng, fam)
+            if prompt in prompts:
+                continue
+            assert "{" not in prompt + story and "}" not in prompt + story, (prompt, story)
+            n_sent = len(re.findall(r"[.!?](?:\"|\))?(?=\s+[A-Z\"]|$)", story))
+            assert 4 <= n_sent <= 6, (n_sent, story)
+            prompts.add(prompt)
+            docs.append({"prompt": prompt, "story": story})
+            made += 1
+    random.Random(1011).shuffle(docs)
+    docs = [{"id": f"JB-WP-{i + 1:04d}", **d} for i, d in enumerate(docs)]
+    lens = [len(re.findall(r"[.!?](?:\"|\))?(?=\s+[A-Z\"]|$)", d["story"])) for d in docs]
+    sentences = str(min(lens)) if min(lens) == max(lens) else f"{min(lens)}-{max(lens)}"
+    return STORY_WRITING_YAML.format(n=len(docs), f=len(SW_FAMILIES), sentences=sentences), docs
+
+
+# ---------------------------------------------------------------------------------------------
 # Writing and checking
 # ---------------------------------------------------------------------------------------------
 
@@ -2630,6 +3322,8 @@ SUITES = [
     ("summarisation", gen_summarisation),
     ("code-summarisation", gen_code_summarisation),
     ("code-generation", gen_code_generation),
+    ("commonsense-endings", gen_commonsense_endings),
+    ("story-writing", gen_story_writing),
 ]
 
 MAX_SAMPLES_BYTES = 400 * 1024

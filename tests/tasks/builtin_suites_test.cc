@@ -34,10 +34,10 @@ TEST(BuiltinSuitesTest, AllLoadSortedByNameWithEnoughSamples) {
                                                                   : 100;
     EXPECT_GE(s.samples.size(), floor) << s.task.name();
   }
-  EXPECT_THAT(names,
-              ::testing::ElementsAre("arith-cot", "arith-mini", "code-generation",
-                                     "code-summarisation", "extractive-qa", "nli", "science-mc",
-                                     "sentiment", "sentiment-mini", "summarisation"));
+  EXPECT_THAT(names, ::testing::ElementsAre("arith-cot", "arith-mini", "code-generation",
+                                            "code-summarisation", "commonsense-endings",
+                                            "extractive-qa", "nli", "science-mc", "sentiment",
+                                            "sentiment-mini", "story-writing", "summarisation"));
   EXPECT_THAT(FindBuiltinSuite("gsm8k"),
               StatusIs(absl::StatusCode::kNotFound, "arith-cot, arith-mini, code-generation"));
 }
