@@ -84,6 +84,9 @@ void CoordinatorServer::ReapLoop() {
     } else if (*lost > 0) {
       JB_LOG(warn, "{} worker(s) silent for more than a lease TTL are now marked lost", *lost);
     }
+    if (int sealed = sweeps_->SealEndedSweeps(); sealed > 0) {
+      JB_LOG(info, "sealed {} ended sweep(s): their scores are stored", sealed);
+    }
   }
 }
 

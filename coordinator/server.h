@@ -1,6 +1,6 @@
-// The coordinator process: migrations, the worker and admin gRPC services, and the lease
-// reaper, over one database. Coordinators keep no state of their own, so several may run
-// against one database (DESIGN.md section 2).
+// The coordinator process: migrations, the worker and admin gRPC services, and the reaper
+// (expired leases, lost workers, sealing ended sweeps), over one database. Coordinators keep no
+// state of their own, so several may run against one database (DESIGN.md section 2).
 //
 // Lifecycle: Start() connects (retrying while PostgreSQL starts), migrates, binds and serves;
 // Stop() stops accepting calls, lets running calls finish within a grace period, stops the

@@ -7,8 +7,10 @@
 #include "coordinator/suite_resolver.h"
 #include "coordinator/sweep_spec.h"
 #include "storage/hardware_class_repository.h"
+#include "storage/leaderboard.h"
 #include "storage/model_repository.h"
 #include "storage/report_queries.h"
+#include "storage/sealed_cells.h"
 #include "storage/shard_queue.h"
 #include "storage/suite_repository.h"
 #include "storage/sweep_repository.h"
@@ -154,6 +156,36 @@ absl::StatusOr<v1::ListWorkersResponse> SweepService::ListWorkers() {
     return absl::OkStatus();
   }));
   return response;
+}
+
+int SweepService::SealEndedSweeps() {
+  int sealed = 0;
+  int64_t after_id = 0;
+  for (;;) {
+    std::optional<int64_t> sweep_id;
+    absl::Status status = db_->Transact([&](pqxx::work& w) -> absl::Status {
+      sweep_id = storage::LockNextSealableSweep(w, after_id);
+      return sweep_id ? storage::SealSweep(w, *sweep_id) : absl::OkStatus();
+    });
+    if (!sweep_id) {
+      if (!status.ok()) JB_LOG(warn, "sealing ended sweeps: {}", status.ToString());
+      break;
+    }
+    if (status.ok()) {
+      ++sealed;
+    } else {
+      JB_LOG(warn, "{}; its cells are read live until it can be sealed", status.ToString());
+    }
+    after_id = *sweep_id;
+  }
+  if (sealed > 0) {
+    absl::Status refreshed = db_->Transact([](pqxx::work& w) {
+      storage::RefreshLeaderboard(w);
+      return absl::OkStatus();
+    });
+    if (!refreshed.ok()) JB_LOG(warn, "refreshing the leaderboard: {}", refreshed.ToString());
+  }
+  return sealed;
 }
 
 }  // namespace jb::coordinator

@@ -28,6 +28,11 @@ class SweepService {
   // NOT_FOUND for an unknown sweep; cancelling a finished sweep cancels nothing and is OK.
   absl::StatusOr<joulebench::v1::CancelSweepResponse> Cancel(int64_t sweep_id);
   absl::StatusOr<joulebench::v1::ListWorkersResponse> ListWorkers();
+  // Seals every ended, unsealed sweep (storage/sealed_cells.h), each in its own transaction,
+  // and returns how many, then refreshes the leaderboard if any was sealed; the reaper calls
+  // it on every pass. A sweep that fails to seal is
+  // logged and stays unsealed (its cells read live) and the others are still sealed.
+  int SealEndedSweeps();
 
  private:
   storage::Database* db_;  // Not owned.

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "storage/suite_repository.h"
@@ -67,45 +68,103 @@ absl::StatusOr<tasks::TaskScores> ScoreCell(pqxx::transaction_base& tx, int64_t 
   return tasks::AggregateTask(definition, rows);
 }
 
-absl::StatusOr<std::vector<CellSummary>> SummarizeSweep(pqxx::transaction_base& tx,
-                                                        int64_t sweep_id) {
-  std::vector<CellSummary> out;
+absl::StatusOr<SweepOverview> GetSweepOverview(pqxx::transaction_base& tx, int64_t sweep_id) {
+  pqxx::result r = tx.exec_params(
+      "SELECT name, state, sealed_at IS NOT NULL,"
+      "  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+      "  COALESCE(to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
+      "FROM sweep_overview WHERE sweep_id = $1",
+      sweep_id);
+  if (r.empty()) return absl::NotFoundError(absl::StrCat("no sweep ", sweep_id));
+  return SweepOverview{sweep_id,           r[0][0].as<std::string>(), r[0][1].as<std::string>(),
+                       r[0][2].as<bool>(), r[0][3].as<std::string>(), r[0][4].as<std::string>()};
+}
+
+absl::StatusOr<int64_t> LatestSweepId(pqxx::transaction_base& tx) {
+  pqxx::row r = tx.exec1("SELECT max(sweep_id) FROM sweep_overview");
+  if (r[0].is_null()) return absl::NotFoundError("no sweep has been submitted yet");
+  return r[0].as<int64_t>();
+}
+
+std::string CellColumns(absl::string_view table) {
+  return absl::StrReplaceAll(
+      "T.sweep_id, T.model, T.task, T.hardware_class, T.samples_planned, T.samples, T.errors,"
+      " COALESCE(T.completeness, 0), T.answer_methods, T.score_metric, T.score, T.score_ci_low,"
+      " T.score_ci_high, T.score_ci_method, T.ttft_p50_s, T.ttft_p95_s, T.tpot_p50_s,"
+      " T.tpot_p95_s, T.e2e_p50_s, T.e2e_p95_s, T.tpot_mean_s, T.e2e_mean_s, T.tokens_per_s,"
+      " T.samples_per_s, T.tokens_per_s_per_gpu, T.samples_per_s_per_gpu, T.per_unit,"
+      " T.peak_memory_mb, T.memory_sources, T.energy_j, T.j_per_query,"
+      " T.j_per_query_above_idle, T.energy_method, T.estimated, T.simulated,"
+      " T.gco2e_per_query, T.carbon_sources, T.usd_per_1k_queries, T.cost_basis",
+      {{"T.", absl::StrCat(table, ".")}});
+}
+
+CellSummary CellFromRow(const pqxx::row& row) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  auto value = [nan](const pqxx::field& f) { return f.is_null() ? nan : f.as<double>(); };
-  for (const auto& row : tx.exec_params(
-           "SELECT model, task, hardware_class, samples, errors, answer_methods, energy_j,"
-           "  j_per_query, j_per_query_above_idle, energy_method, estimated, simulated,"
-           "  ttft_p50_s, tpot_p50_s, e2e_p50_s, gco2e_per_query, carbon_sources,"
-           "  usd_per_1k_queries, cost_basis "
-           "FROM cell_metrics WHERE sweep_id = $1 ORDER BY task, model, hardware_class",
-           sweep_id)) {
-    CellSummary cell;
-    cell.model = row[0].as<std::string>();
-    cell.task = row[1].as<std::string>();
-    cell.hardware_class = row[2].as<std::string>();
-    cell.samples = row[3].as<int64_t>();
-    cell.errors = row[4].as<int64_t>();
-    cell.answer_methods = row[5].as<std::string>();
-    cell.energy_j = value(row[6]);
-    cell.joules_per_query = value(row[7]);
-    cell.above_idle_joules_per_query = value(row[8]);
-    cell.method = row[9].as<std::string>();
-    cell.estimated = row[10].as<bool>();
-    cell.simulated = row[11].as<bool>();
-    cell.p50_ttft_s = value(row[12]);
-    cell.p50_tpot_s = value(row[13]);
-    cell.p50_e2e_s = value(row[14]);
-    cell.carbon_g_per_query = value(row[15]);
-    cell.carbon_sources = row[16].as<std::string>();
-    cell.cost_usd_per_query = value(row[17]) / 1000;
-    cell.cost_basis = row[18].as<std::string>();
-    JB_ASSIGN_OR_RETURN(tasks::TaskScores scores,
-                        ScoreCell(tx, sweep_id, cell.model, cell.task, cell.hardware_class));
-    cell.score = nan;
-    if (!scores.metrics.empty()) {
-      cell.score_metric = scores.metrics[0].name;
-      cell.score = scores.metrics[0].value;
-      cell.score_ci = scores.metrics[0].ci;
+  int i = 0;
+  auto text = [&] { return row[i++].as<std::string>(std::string()); };
+  auto number = [&] {
+    const pqxx::field f = row[i++];
+    return f.is_null() ? nan : f.as<double>();
+  };
+  auto integer = [&] { return row[i++].as<int64_t>(0); };
+  CellSummary cell;
+  cell.sweep_id = integer();
+  cell.model = text();
+  cell.task = text();
+  cell.hardware_class = text();
+  cell.samples_planned = integer();
+  cell.samples = integer();
+  cell.errors = integer();
+  cell.completeness = number();
+  cell.answer_methods = text();
+  cell.score_metric = text();
+  cell.score = number();
+  cell.score_ci.low = number();
+  cell.score_ci.high = number();
+  cell.score_ci.method = row[i].is_null() ? "none" : row[i].as<std::string>();
+  ++i;
+  for (double* d :
+       {&cell.p50_ttft_s, &cell.p95_ttft_s, &cell.p50_tpot_s, &cell.p95_tpot_s, &cell.p50_e2e_s,
+        &cell.p95_e2e_s, &cell.mean_tpot_s, &cell.mean_e2e_s, &cell.tokens_per_s,
+        &cell.samples_per_s, &cell.tokens_per_s_per_gpu, &cell.samples_per_s_per_gpu}) {
+    *d = number();
+  }
+  cell.per_unit = text();
+  cell.peak_memory_mb = number();
+  cell.memory_sources = text();
+  cell.energy_j = number();
+  cell.joules_per_query = number();
+  cell.above_idle_joules_per_query = number();
+  cell.method = text();
+  cell.estimated = row[i++].as<bool>(false);
+  cell.simulated = row[i++].as<bool>(false);
+  cell.carbon_g_per_query = number();
+  cell.carbon_sources = text();
+  cell.cost_usd_per_query = number() / 1000;
+  cell.cost_basis = text();
+  return cell;
+}
+
+absl::StatusOr<std::vector<CellSummary>> SummarizeSweep(pqxx::transaction_base& tx,
+                                                        int64_t sweep_id, UnsealedScores unsealed) {
+  JB_ASSIGN_OR_RETURN(SweepOverview sweep, GetSweepOverview(tx, sweep_id));
+  std::vector<CellSummary> out;
+  for (const auto& row :
+       tx.exec_params(absl::StrCat("SELECT ", CellColumns("cell_metrics"),
+                                   " FROM cell_metrics WHERE sweep_id = $1 ORDER BY task, model, "
+                                   "hardware_class"),
+                      sweep_id)) {
+    CellSummary cell = CellFromRow(row);
+    if (!sweep.sealed && unsealed == UnsealedScores::kCompute) {
+      JB_ASSIGN_OR_RETURN(tasks::TaskScores scores,
+                          ScoreCell(tx, sweep_id, cell.model, cell.task, cell.hardware_class));
+      cell.score_provisional = true;
+      if (!scores.metrics.empty()) {
+        cell.score_metric = scores.metrics[0].name;
+        cell.score = scores.metrics[0].value;
+        cell.score_ci = scores.metrics[0].ci;
+      }
     }
     out.push_back(std::move(cell));
   }

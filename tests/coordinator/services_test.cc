@@ -354,6 +354,36 @@ TEST_F(ServicesTest, CancelRevokesRunningLeaseOnNextHeartbeat) {
   EXPECT_EQ(info.state(), v1::SWEEP_STATE_CANCELLED);
 }
 
+// The reaper's sealing: an ended sweep's scores are stored once and the leaderboard is
+// refreshed with its cells; a running sweep is left alone.
+TEST_F(ServicesTest, SealingStoresAnEndedSweepsScoresAndRefreshesTheLeaderboard) {
+  int64_t id = Submit();
+  std::string worker = Register("w", "gpu", {"m1"});
+  for (int i = 0; i < 2; ++i) {
+    v1::AcquireShardResponse a = Acquire(worker);
+    ASSERT_TRUE(a.has_shard());
+    v1::ReportSamplesRequest report = Report(worker, a);
+    for (v1::SampleResult& r : *report.mutable_results()) {
+      (*r.mutable_metrics())["label-extract/exact_match"] = 1;
+    }
+    ASSERT_OK(leases_->ReportSamples(report).status());
+    ASSERT_OK(Complete(worker, a).status());
+  }
+  int64_t running = Submit();
+  EXPECT_EQ(sweeps_->SealEndedSweeps(), 1);
+  EXPECT_EQ(sweeps_->SealEndedSweeps(), 0) << "sealed once";
+  EXPECT_EQ(
+      Count(absl::StrCat("SELECT count(*) FROM sweeps WHERE sealed_at IS NOT NULL AND id = ", id)),
+      1);
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM cell_scores WHERE ordinal = 0 AND value = 1 "
+                               "AND metric = 'label-extract/exact_match' AND samples = 20 AND "
+                               "sweep_id = ",
+                               id)),
+            1);
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM leaderboard WHERE sweep_id = ", id)), 1);
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM leaderboard WHERE sweep_id = ", running)), 0);
+}
+
 TEST_F(ServicesTest, FailRetriesUntilMaxAttemptsThenFailsTheSweep) {
   int64_t id = Submit(
       "name: t\nmodels: [{name: m1, parameters: 1}]\ntasks: [sentiment-mini]\n"

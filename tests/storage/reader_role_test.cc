@@ -43,10 +43,15 @@ TEST_F(ReaderRoleTest, ReadsTheReportingViewsAndNothingElse) {
     pqxx::work w(*reader);
     EXPECT_EQ(w.exec1("SELECT count(*) FROM cell_metrics")[0].as<int>(), 1);
     EXPECT_EQ(w.exec1("SELECT count(*) FROM energy_methods")[0].as<int>(), 9);
+    EXPECT_EQ(w.exec1("SELECT count(*) FROM sweep_overview")[0].as<int>(), 1);
+    for (const char* view :
+         {"cell_scores", "leaderboard", "leaderboard_snapshots", "leaderboard_changes"}) {
+      EXPECT_EQ(w.exec1(absl::StrCat("SELECT count(*) FROM ", view))[0].as<int>(), 0) << view;
+    }
     EXPECT_EQ(w.exec1("SHOW statement_timeout")[0].as<std::string>(), "30s");
   }
   for (const char* table : {"shards", "sample_results", "shard_measurements", "sweeps", "workers",
-                            "suites", "suite_samples", "schema_migrations"}) {
+                            "suites", "suite_samples", "schema_migrations", "sealed_cells"}) {
     EXPECT_THAT(Outcome(*reader, absl::StrCat("SELECT 1 FROM ", table, " LIMIT 1")),
                 HasSubstr(absl::StrCat("permission denied for table ", table)));
   }
@@ -61,6 +66,10 @@ TEST_F(ReaderRoleTest, ReadsTheReportingViewsAndNothingElse) {
               HasSubstr("permission denied for schema public"));
   EXPECT_THAT(Outcome(*reader, "SET TRANSACTION READ WRITE; DELETE FROM energy_methods"),
               HasSubstr("permission denied for table energy_methods"));
+  EXPECT_THAT(Outcome(*reader, "SET TRANSACTION READ WRITE; DELETE FROM leaderboard_snapshots"),
+              HasSubstr("permission denied for table leaderboard_snapshots"));
+  EXPECT_THAT(Outcome(*reader, "SET TRANSACTION READ WRITE; REFRESH MATERIALIZED VIEW leaderboard"),
+              HasSubstr("must be owner of materialized view leaderboard"));
   EXPECT_EQ(Scalar("SELECT count(*) FROM sweeps"), "1") << "nothing written";
 }
 

@@ -18,41 +18,6 @@ namespace v1 = ::joulebench::v1;
 
 class ReportQueriesTest : public testing::StorageTest {
  protected:
-  // Leases the next shard, stores `results` scored `score`, and a measurement of `joules` by
-  // `method`.
-  // The measurement also records `wall_s`, PUE and the grid intensity (0: none recorded).
-  void RunShard(const std::string& worker, int results, double joules, v1::EnergyMethod method,
-                double score = 1, double wall_s = 0, double pue = 1, double intensity = 0) {
-    auto leased = Acquire(worker);
-    ASSERT_TRUE(leased.has_value());
-    std::vector<v1::SampleResult> batch;
-    for (int i = leased->sample_begin; i < leased->sample_begin + results; ++i) {
-      batch.push_back(Result(i, score));
-      batch.back().set_answer_method("generate");
-      // Streamed, with TTFT 0.1 s x (i + 1) and TPOT 0.02 s.
-      batch.back().mutable_timing()->set_streamed(true);
-      batch.back().mutable_timing()->set_ttft_s(0.1 * (i + 1));
-      batch.back().mutable_timing()->set_tpot_s(0.02);
-    }
-    v1::Measurement m;
-    v1::EnergyReading* reading = m.add_readings();
-    reading->set_domain("gpu");
-    reading->set_energy_j(joules);
-    reading->set_method(method);
-    m.set_total_energy_j(joules);
-    m.set_completion_tokens(3 * results);  // Result() gives every row 3 completion tokens
-    m.set_method(method);
-    m.set_estimated(method == v1::ENERGY_METHOD_ESTIMATE_TDP);
-    m.set_wall_time_s(wall_s);
-    m.set_pue(pue);
-    m.set_carbon_intensity_g_per_kwh(intensity);
-    if (intensity > 0) m.set_carbon_intensity_source(absl::StrCat("table:", intensity));
-    ASSERT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
-      JB_RETURN_IF_ERROR(InsertResults(w, leased->shard_id, leased->epoch, worker, batch));
-      return InsertMeasurement(w, leased->shard_id, leased->epoch, worker, m).status();
-    }));
-  }
-
   std::vector<CellSummary> Summarize(int64_t sweep_id) {
     std::vector<CellSummary> cells;
     EXPECT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {

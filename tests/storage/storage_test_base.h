@@ -36,6 +36,12 @@ class StorageTest : public jb::testing::PostgresTest {
   std::optional<LeasedShard> Acquire(const std::string& worker,
                                      absl::Duration ttl = absl::Minutes(1));
   ShardRecord Shard(int64_t shard_id);
+  // Leases the next shard for `worker`, stores `results` rows scored `score` (streamed, TTFT
+  // 0.1 s x (index + 1), TPOT 0.02 s, 3 completion tokens each) and a measurement of `joules`
+  // by `method` with `wall_s`, PUE and grid intensity (0: none recorded).
+  void RunShard(const std::string& worker, int results, double joules,
+                joulebench::v1::EnergyMethod method, double score = 1, double wall_s = 0,
+                double pue = 1, double intensity = 0);
   // Runs one SQL statement returning a single value, as text ("" for NULL).
   std::string Scalar(const std::string& sql);
 };

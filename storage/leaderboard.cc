@@ -1,0 +1,73 @@
+#include "storage/leaderboard.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+
+namespace jb::storage {
+
+void RefreshLeaderboard(pqxx::work& w) {
+  w.exec0("REFRESH MATERIALIZED VIEW CONCURRENTLY leaderboard");
+}
+
+absl::StatusOr<SnapshotTaken> TakeLeaderboardSnapshot(pqxx::work& w, const SnapshotBands& bands) {
+  for (double band : {bands.energy, bands.latency}) {
+    if (!std::isfinite(band) || band < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("a change band must be a fraction of at least 0, such as 0.1; got ", band));
+    }
+  }
+  RefreshLeaderboard(w);
+  w.exec0(
+      "DELETE FROM leaderboard_snapshots "
+      "WHERE snapshot_date = (now() AT TIME ZONE 'UTC')::date");
+  pqxx::result r = w.exec_params(
+      "INSERT INTO leaderboard_snapshots (snapshot_date, task, model, hardware_class, sweep_id, "
+      "  score_metric, score, score_ci_low, score_ci_high, j_per_query, energy_method, simulated, "
+      "  gco2e_per_query, usd_per_1k_queries, e2e_p50_s, energy_band, latency_band) "
+      "SELECT (now() AT TIME ZONE 'UTC')::date, task, model, hardware_class, sweep_id, "
+      "  score_metric, score, score_ci_low, score_ci_high, j_per_query, energy_method, simulated, "
+      "  gco2e_per_query, usd_per_1k_queries, e2e_p50_s, $1, $2 FROM leaderboard "
+      "RETURNING snapshot_date::text",
+      bands.energy, bands.latency);
+  SnapshotTaken taken;
+  taken.rows = static_cast<int>(r.size());
+  taken.date = r.empty()
+                   ? w.exec1("SELECT (now() AT TIME ZONE 'UTC')::date::text")[0].as<std::string>()
+                   : r[0][0].as<std::string>();
+  return taken;
+}
+
+absl::StatusOr<std::vector<LeaderboardRow>> ReadLeaderboard(pqxx::transaction_base& tx,
+                                                            const std::string& task) {
+  std::vector<LeaderboardRow> rows;
+  for (const auto& row : tx.exec_params(
+           absl::StrCat(
+               "WITH ranked AS ("
+               "  SELECT l.*, rank() OVER (PARTITION BY l.task, l.hardware_class"
+               "                           ORDER BY l.score DESC) AS score_rank"
+               "  FROM leaderboard l WHERE $1 = '' OR l.task = $1) "
+               "SELECT ",
+               CellColumns("r"),
+               ", r.score_rank, c.previous_date::text, c.previous_score, c.score_changed,"
+               "  c.energy_changed, c.latency_changed, c.method_changed "
+               "FROM ranked r LEFT JOIN leaderboard_changes c"
+               "  ON c.task = r.task AND c.model = r.model AND c.hardware_class = r.hardware_class"
+               "     AND c.current_sweep_id = r.sweep_id "
+               "ORDER BY r.task, r.hardware_class, r.score_rank, r.model"),
+           task)) {
+    LeaderboardRow out;
+    out.cell = CellFromRow(row);
+    const int base = static_cast<int>(row.size()) - 7;
+    out.rank = row[base].as<int>();
+    if (!row[base + 1].is_null()) {
+      out.change = LeaderboardChange{row[base + 1].as<std::string>(), row[base + 2].as<double>(),
+                                     row[base + 3].as<bool>(),        row[base + 4].as<bool>(),
+                                     row[base + 5].as<bool>(),        row[base + 6].as<bool>()};
+    }
+    rows.push_back(std::move(out));
+  }
+  return rows;
+}
+
+}  // namespace jb::storage
