@@ -46,6 +46,13 @@
 //     the cost of a client (bench/inference_bench.cc).
 //   bench-fidelity: "sim-bench" at TTFT 200 ms and ITL 20 ms (jitter 0.1), 1024 sequences, for
 //     comparing a client's timing with the simulator's own record (GET /sim/requests).
+//   garg2025: the five models of suites/sweeps/garg2025.yaml (Garg et al. 2025) on its one
+//     hardware class, h200x8.
+//   cao2026-a10 and cao2026-a100: the sixteen models of suites/sweeps/cao2026.yaml (Cao et al.
+//     2026), one profile per hardware class of the sweep (a10x8, a100x8; its label sim_profiles
+//     pairs them), with the same seed and skills; only latency and power differ.
+//   The paper profiles' latencies, skills and power are illustrative figures derived from the
+//   papers, not measurements; each file's header says how.
 // Unknown keys are rejected with file:line:key.
 // Thread-safety: a Profile is a value; the functions are safe from any thread.
 #pragma once
@@ -130,7 +137,7 @@ absl::StatusOr<Profile> LoadProfile(const std::string& spec);
 // builtin:demo-gpu.
 absl::StatusOr<Profile> DefaultProfile();
 
-// The built-in profile names, sorted ("bench-fidelity", "bench-zero", "demo-cpu", "demo-gpu").
+// The built-in profile names, sorted ("bench-fidelity", "bench-zero", "cao2026-a10", ...).
 std::vector<std::string> BuiltinProfileNames();
 
 }  // namespace jb::sim

@@ -34,7 +34,8 @@ TEST(ProfileTest, DefaultIsTheDemoGpuProfile) {
 
 TEST(ProfileTest, BuiltinProfilesShareSeedAndSkills) {
   EXPECT_THAT(BuiltinProfileNames(),
-              ::testing::ElementsAre("bench-fidelity", "bench-zero", "demo-cpu", "demo-gpu"));
+              ::testing::ElementsAre("bench-fidelity", "bench-zero", "cao2026-a10", "cao2026-a100",
+                                     "demo-cpu", "demo-gpu", "garg2025"));
   ASSERT_OK_AND_ASSIGN(Profile gpu, LoadProfile("builtin:demo-gpu"));
   ASSERT_OK_AND_ASSIGN(Profile cpu, LoadProfile("builtin:demo-cpu"));
   EXPECT_EQ(gpu.seed, cpu.seed);
@@ -47,7 +48,29 @@ TEST(ProfileTest, BuiltinProfilesShareSeedAndSkills) {
   EXPECT_LT(cpu.hardware.busy_w, gpu.hardware.busy_w);
   EXPECT_THAT(LoadProfile("builtin:tpu"),
               StatusIs(absl::StatusCode::kNotFound,
-                       "built-in: bench-fidelity, bench-zero, demo-cpu, demo-gpu"));
+                       "built-in: bench-fidelity, bench-zero, cao2026-a10, cao2026-a100, "
+                       "demo-cpu, demo-gpu, garg2025"));
+}
+
+// The Cao et al. twins (suites/sweeps/cao2026.yaml's two hardware classes): the same models, the
+// A10 node slower on every one and drawing less power. That they share seed and skills is
+// checked with the sweep file (tests/coordinator/sweep_spec_test.cc).
+TEST(ProfileTest, CaoA10ProfileIsTheA100ProfileSlowerAndCooler) {
+  ASSERT_OK_AND_ASSIGN(Profile a10, LoadProfile("builtin:cao2026-a10"));
+  ASSERT_OK_AND_ASSIGN(Profile a100, LoadProfile("builtin:cao2026-a100"));
+  EXPECT_EQ(a10.hardware.name, "a10x8");
+  EXPECT_EQ(a100.hardware.name, "a100x8");
+  ASSERT_EQ(a10.models.size(), 16u);
+  ASSERT_EQ(a100.models.size(), 16u);
+  for (const ModelProfile& m : a100.models) {
+    const ModelProfile* slow = a10.FindModel(m.name);
+    ASSERT_NE(slow, nullptr) << m.name;
+    EXPECT_EQ(slow->parameters, m.parameters) << m.name;
+    EXPECT_GT(slow->itl_ms, m.itl_ms) << m.name;
+    EXPECT_GT(slow->ttft_ms, m.ttft_ms) << m.name;
+  }
+  EXPECT_LT(a10.hardware.idle_w, a100.hardware.idle_w);
+  EXPECT_LT(a10.hardware.busy_w, a100.hardware.busy_w);
 }
 
 TEST(ProfileTest, BenchProfilesServeSimBench) {
