@@ -1,6 +1,18 @@
 #include "coordinator/sweep_spec.h"
 
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "coordinator/suite_resolver.h"
 #include "gtest/gtest.h"
+#include "sim/generation.h"
+#include "sim/profile.h"
+#include "tasks/prompt.h"
 #include "tests/testing/status_matchers.h"
 
 namespace jb::coordinator {
@@ -150,6 +162,103 @@ TEST(SweepSpecTest, OverridesReplaceOnlyWhatTheyName) {
   EXPECT_EQ(out.stop_size(), 1);
   EXPECT_EQ(out.endpoint(), v1::ENDPOINT_CHAT);
 }
+
+// The sweep files that mirror the papers (suites/sweeps/garg2025.yaml, cao2026.yaml) run on the
+// simulator as they stand: each loads as `joulebench submit` loads it (ParseSweepSpec, then
+// CollectSuiteFiles and ResolveSuites), names only built-in suites, and pairs each of its
+// hardware classes, in its label sim_profiles ("class=builtin:profile,..."), with a built-in
+// simulator profile of that hardware name that serves exactly the sweep's models, with their
+// parameter counts, a skill for every task, and room in each model's context for every request
+// the sweep sends. The profiles of one sweep share seed and skills, so answers match across
+// classes.
+class PaperSweepTest : public ::testing::TestWithParam<const char*> {};
+
+std::map<std::string, std::string> ProfilesByClass(const std::string& label) {
+  std::map<std::string, std::string> out;
+  for (absl::string_view pair : absl::StrSplit(label, ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    out[kv.first] = kv.second;
+  }
+  return out;
+}
+
+// Tokens of the largest request for `sample`, counted as the simulator counts them (words):
+// the prompt and max_tokens, or for log-likelihood scoring the prompt, each choice and one token.
+uint32_t LargestRequestTokens(const tasks::Suite& suite, const v1::GenerationSettings& settings,
+                              const v1::Sample& sample) {
+  absl::StatusOr<std::string> prompt = tasks::BuildPrompt(suite.task, sample);
+  EXPECT_TRUE(prompt.ok()) << prompt.status();
+  if (suite.task.output_type() != v1::OUTPUT_TYPE_MULTIPLE_CHOICE) {
+    return sim::CountTokens(prompt.value_or("")) + settings.max_tokens();
+  }
+  absl::StatusOr<std::vector<std::string>> continuations =
+      tasks::ChoiceContinuations(suite.task, sample);
+  EXPECT_TRUE(continuations.ok()) << continuations.status();
+  uint32_t most = 0;
+  for (const std::string& c : continuations.value_or(std::vector<std::string>{})) {
+    most = std::max(most, sim::CountTokens(prompt.value_or("") + c) + 1);
+  }
+  return most;
+}
+
+TEST_P(PaperSweepTest, LoadsAsSubmitDoesAndRunsOnItsPairedBuiltinProfiles) {
+  const std::string dir = std::string(JB_SOURCE_DIR) + "/suites/sweeps";
+  std::ifstream in(dir + "/" + GetParam());
+  ASSERT_TRUE(in) << GetParam();
+  std::stringstream text;
+  text << in.rdbuf();
+  ASSERT_OK_AND_ASSIGN(SweepSpec spec, ParseSweepSpec(text.str(), GetParam()));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::SuiteFile> files, CollectSuiteFiles(spec, dir));
+  EXPECT_TRUE(files.empty()) << "a paper sweep names built-in suites only";
+  ASSERT_OK_AND_ASSIGN(std::vector<tasks::Suite> suites, ResolveSuites(spec, files));
+  for (const TaskEntry& task : spec.tasks) EXPECT_FALSE(task.is_path) << task.ref;
+
+  const std::map<std::string, std::string> pairing = ProfilesByClass(spec.labels["sim_profiles"]);
+  std::vector<std::string> paired;
+  for (const auto& [hardware_class, profile_name] : pairing) paired.push_back(hardware_class);
+  std::vector<std::string> classes = spec.hardware_classes;
+  std::sort(classes.begin(), classes.end());
+  EXPECT_EQ(paired, classes) << "label sim_profiles must pair every hardware class";
+
+  std::optional<sim::Profile> first;
+  for (const auto& [hardware_class, profile_name] : pairing) {
+    SCOPED_TRACE(profile_name);
+    EXPECT_TRUE(absl::StartsWith(profile_name, "builtin:"));
+    ASSERT_OK_AND_ASSIGN(sim::Profile profile, sim::LoadProfile(profile_name));
+    EXPECT_EQ(profile.hardware.name, hardware_class);
+    EXPECT_EQ(profile.models.size(), spec.models.size()) << "serves exactly the sweep's models";
+    for (const ModelEntry& model : spec.models) {
+      const sim::ModelProfile* served = profile.FindModel(model.spec.name());
+      ASSERT_NE(served, nullptr) << model.spec.name();
+      EXPECT_EQ(served->parameters, model.spec.parameters()) << model.spec.name();
+      EXPECT_EQ(served->active_parameters, model.spec.active_parameters()) << model.spec.name();
+      for (const tasks::Suite& suite : suites) {
+        EXPECT_EQ(served->skill.count(suite.task.name()), 1u)
+            << model.spec.name() << " has no skill for " << suite.task.name();
+        const v1::GenerationSettings settings =
+            ApplyOverrides(suite.task.generation(), spec.generation);
+        const size_t samples = spec.sample_limit == 0
+                                   ? suite.samples.size()
+                                   : std::min<size_t>(spec.sample_limit, suite.samples.size());
+        for (size_t i = 0; i < samples; ++i) {
+          EXPECT_LE(LargestRequestTokens(suite, settings, suite.samples[i]), served->max_model_len)
+              << model.spec.name() << " " << suite.task.name() << " sample " << i;
+        }
+      }
+    }
+    if (!first.has_value()) {
+      first = profile;
+      continue;
+    }
+    EXPECT_EQ(profile.seed, first->seed);
+    for (const sim::ModelProfile& m : profile.models) {
+      EXPECT_EQ(m.skill, first->FindModel(m.name)->skill) << m.name;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Papers, PaperSweepTest,
+                         ::testing::Values("garg2025.yaml", "cao2026.yaml"));
 
 }  // namespace
 }  // namespace jb::coordinator
