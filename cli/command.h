@@ -20,5 +20,6 @@ void AddStatusCommands(CLI::App& app, int* exit_code);  // status, cancel, worke
 void AddDemoCommand(CLI::App& app, int* exit_code);
 void AddSuitesCommand(CLI::App& app, int* exit_code);  // suites list, show, validate
 void AddPerCommand(CLI::App& app, int* exit_code);
+void AddReportCommands(CLI::App& app, int* exit_code);  // report, leaderboard, recommend
 
 }  // namespace jb::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   jb::cli::AddDemoCommand(app, &exit_code);
   jb::cli::AddSuitesCommand(app, &exit_code);
   jb::cli::AddPerCommand(app, &exit_code);
+  jb::cli::AddReportCommands(app, &exit_code);  // report, leaderboard, recommend
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -44,6 +44,7 @@ ClassifiedFailure FromSqlState(absl::string_view context, const pqxx::sql_error&
   }
   if (absl::StartsWith(s, "23")) return fail(C::kFailedPrecondition);
   if (s == "3D000") return fail(C::kNotFound);
+  if (s == "42501") return fail(C::kPermissionDenied);
   if (s == "57014") return fail(C::kDeadlineExceeded);
   if (s == "25006") return fail(C::kFailedPrecondition);
   if (absl::StartsWith(s, "53")) return fail(C::kResourceExhausted);

@@ -36,9 +36,10 @@ struct ClassifiedFailure {
 // Codes: broken connection, SQLSTATE 08xxx, 57P01-57P03, 53300 -> kUnavailable
 // (kConnectionLost); 40001, 40P01 -> kUnavailable (kRetryTransaction); in-doubt commit and
 // 40003 -> kUnavailable (kInDoubt); 23505 and other duplicate_* -> kAlreadyExists; 23503 ->
-// kFailedPrecondition; 22xxx, 23502, 23514 -> kInvalidArgument; 3D000 -> kNotFound; 57014 ->
-// kDeadlineExceeded; 25006 -> kFailedPrecondition; 53xxx -> kResourceExhausted; everything
-// else (syntax errors, conversion errors, unknown exceptions) -> kInternal. The message is
+// kFailedPrecondition; 22xxx, 23502, 23514 -> kInvalidArgument; 3D000 -> kNotFound; 42501 ->
+// kPermissionDenied; 57014 -> kDeadlineExceeded; 25006 -> kFailedPrecondition; 53xxx ->
+// kResourceExhausted; everything else (syntax errors, conversion errors, unknown exceptions) ->
+// kInternal. The message is
 // "<context>: <server message> [SQLSTATE xxxxx]".
 ClassifiedFailure ClassifyCurrentException(absl::string_view context);
 
