@@ -52,6 +52,30 @@ TEST_F(ReportQueriesTest, CellShowsItsWeakestMethodAndJoulesPerQuery) {
   EXPECT_DOUBLE_EQ(cells[0].p50_tpot_s, 0.02);
 }
 
+// An unsealed sweep's score is computed from its rows on request (provisional), or left out
+// for a caller that may read only the views.
+TEST_F(ReportQueriesTest, UnsealedScoresAreProvisionalOrOmitted) {
+  SeedSuite();
+  std::string worker = AddWorker("w", {"m1"});
+  int64_t sweep = AddSweep({Planned("m1", 0, 4)});
+  RunShard(worker, 4, 40, v1::ENERGY_METHOD_RAPL);
+  std::vector<CellSummary> computed = Summarize(sweep);
+  ASSERT_EQ(computed.size(), 1u);
+  EXPECT_TRUE(computed[0].score_provisional);
+  EXPECT_EQ(computed[0].score, 1);
+  std::vector<CellSummary> omitted;
+  ASSERT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
+    JB_ASSIGN_OR_RETURN(omitted, SummarizeSweep(w, sweep, UnsealedScores::kOmit));
+    return absl::OkStatus();
+  }));
+  ASSERT_EQ(omitted.size(), 1u);
+  EXPECT_FALSE(omitted[0].score_provisional);
+  EXPECT_TRUE(std::isnan(omitted[0].score));
+  EXPECT_EQ(omitted[0].samples, 4);
+  EXPECT_THAT(db().Transact([&](pqxx::work& w) { return SummarizeSweep(w, sweep + 1).status(); }),
+              jb::testing::StatusIs(absl::StatusCode::kNotFound));
+}
+
 // The energy methods' order in SQL is the code's (common/energy_method.h).
 TEST_F(ReportQueriesTest, EnergyMethodsTableRanksMethodsAsTheCodeDoes) {
   const google::protobuf::EnumDescriptor* methods = v1::EnergyMethod_descriptor();
