@@ -74,6 +74,16 @@ int Emit(const Output& o, const std::string& text) {
   return kExitOk;
 }
 
+absl::StatusOr<std::vector<storage::LeaderboardRow>> ReadLeaderboardRows(storage::Database& db,
+                                                                         const std::string& task) {
+  std::vector<storage::LeaderboardRow> rows;
+  JB_RETURN_IF_ERROR(db.TransactReadOnly([&](pqxx::work& w) -> absl::Status {
+    JB_ASSIGN_OR_RETURN(rows, storage::ReadLeaderboard(w, task));
+    return absl::OkStatus();
+  }));
+  return rows;
+}
+
 int Fail(const absl::Status& status) {
   std::cerr << "error: " << status.message() << "\n";
   return status.code() == absl::StatusCode::kInvalidArgument ||
@@ -196,14 +206,10 @@ int RunLeaderboard(const LeaderboardFlags& f) {
     std::cout << "leaderboard snapshot " << taken->date << ": " << taken->rows << " cell(s)\n";
     return kExitOk;
   }
-  std::vector<storage::LeaderboardRow> rows;
-  absl::Status status = (*db)->TransactReadOnly([&](pqxx::work& w) -> absl::Status {
-    JB_ASSIGN_OR_RETURN(rows, storage::ReadLeaderboard(w, f.task));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return Fail(status);
+  absl::StatusOr<std::vector<storage::LeaderboardRow>> rows = ReadLeaderboardRows(**db, f.task);
+  if (!rows.ok()) return Fail(rows.status());
   std::vector<ReportCell> cells;
-  for (auto& row : rows) {
+  for (auto& row : *rows) {
     ReportCell rc{std::move(row.cell)};
     rc.rank = row.rank;
     rc.changes = ChangesText(row);
@@ -257,14 +263,10 @@ struct RecommendFlags {
 int RunRecommend(const RecommendFlags& f) {
   auto db = Connect(f.out);
   if (!db.ok()) return Fail(db.status());
-  std::vector<storage::LeaderboardRow> rows;
-  absl::Status status = (*db)->TransactReadOnly([&](pqxx::work& w) -> absl::Status {
-    JB_ASSIGN_OR_RETURN(rows, storage::ReadLeaderboard(w, f.task));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return Fail(status);
+  absl::StatusOr<std::vector<storage::LeaderboardRow>> rows = ReadLeaderboardRows(**db, f.task);
+  if (!rows.ok()) return Fail(rows.status());
   std::vector<storage::CellSummary> cells;
-  for (auto& row : rows) cells.push_back(std::move(row.cell));
+  for (auto& row : *rows) cells.push_back(std::move(row.cell));
   const Tradeoff optimize = *ParseTradeoff(f.optimize);
   Recommendation r = Recommend(cells, f.task, f.min_score, optimize, f.hardware_class);
   const int emitted =

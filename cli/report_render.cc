@@ -22,7 +22,7 @@ std::string G(double x, int digits = 4) {
 std::string Ms(double seconds) { return G(seconds * 1000); }
 
 std::string ScoreText(const storage::CellSummary& c) {
-  if (!Known(c.score)) return c.score_provisional || c.samples == 0 ? "-" : "- (not sealed)";
+  if (!Known(c.score)) return "-";
   std::string s = absl::StrFormat("%.3f [%.3f, %.3f]", c.score, c.score_ci.low, c.score_ci.high);
   if (c.score_provisional) absl::StrAppend(&s, " (provisional)");
   return s;

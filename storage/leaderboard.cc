@@ -18,24 +18,18 @@ absl::StatusOr<SnapshotTaken> TakeLeaderboardSnapshot(pqxx::work& w, const Snaps
     }
   }
   RefreshLeaderboard(w);
-  w.exec0(
-      "DELETE FROM leaderboard_snapshots "
-      "WHERE snapshot_date = (now() AT TIME ZONE 'UTC')::date");
+  // Today in UTC, read once so the statements below agree on it.
+  const auto date = w.exec1("SELECT (now() AT TIME ZONE 'UTC')::date::text")[0].as<std::string>();
+  w.exec_params0("DELETE FROM leaderboard_snapshots WHERE snapshot_date = $1::date", date);
   pqxx::result r = w.exec_params(
       "INSERT INTO leaderboard_snapshots (snapshot_date, task, model, hardware_class, sweep_id, "
       "  score_metric, score, score_ci_low, score_ci_high, j_per_query, energy_method, simulated, "
       "  gco2e_per_query, usd_per_1k_queries, e2e_p50_s, energy_band, latency_band) "
-      "SELECT (now() AT TIME ZONE 'UTC')::date, task, model, hardware_class, sweep_id, "
+      "SELECT $1::date, task, model, hardware_class, sweep_id, "
       "  score_metric, score, score_ci_low, score_ci_high, j_per_query, energy_method, simulated, "
-      "  gco2e_per_query, usd_per_1k_queries, e2e_p50_s, $1, $2 FROM leaderboard "
-      "RETURNING snapshot_date::text",
-      bands.energy, bands.latency);
-  SnapshotTaken taken;
-  taken.rows = static_cast<int>(r.size());
-  taken.date = r.empty()
-                   ? w.exec1("SELECT (now() AT TIME ZONE 'UTC')::date::text")[0].as<std::string>()
-                   : r[0][0].as<std::string>();
-  return taken;
+      "  gco2e_per_query, usd_per_1k_queries, e2e_p50_s, $2, $3 FROM leaderboard",
+      date, bands.energy, bands.latency);
+  return SnapshotTaken{date, static_cast<int>(r.affected_rows())};
 }
 
 absl::StatusOr<std::vector<LeaderboardRow>> ReadLeaderboard(pqxx::transaction_base& tx,

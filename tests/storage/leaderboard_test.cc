@@ -24,9 +24,8 @@ class LeaderboardTest : public testing::StorageTest {
     int64_t sweep = AddSweep({Planned("m1", 0, 4), Planned("m2", 0, 4)});
     RunShard(worker_, 4, m1_joules, v1::ENERGY_METHOD_RAPL, m1_score, /*wall_s=*/2);
     RunShard(worker_, 4, 40, v1::ENERGY_METHOD_RAPL, m2_score, /*wall_s=*/2);
+    EndSweep(sweep);
     EXPECT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
-      w.exec_params0("UPDATE shards SET state = 'succeeded' WHERE sweep_id = $1", sweep);
-      w.exec_params0("UPDATE sweeps SET state = 'succeeded' WHERE id = $1", sweep);
       EXPECT_EQ(LockNextSealableSweep(w, 0), sweep);
       return SealSweep(w, sweep);
     }));

@@ -14,17 +14,6 @@ using ::testing::HasSubstr;
 
 class SealedCellsTest : public testing::StorageTest {
  protected:
-  // Ends the sweep as the shard queue would once its shards are done.
-  void EndSweep(int64_t sweep_id, const std::string& state = "succeeded") {
-    ASSERT_OK(db().Transact([&](pqxx::work& w) {
-      w.exec_params0("UPDATE shards SET state = $2 WHERE sweep_id = $1", sweep_id,
-                     state == "cancelled" ? "cancelled" : "succeeded");
-      w.exec_params0("UPDATE sweeps SET state = $2, finished_at = now() WHERE id = $1", sweep_id,
-                     state);
-      return absl::OkStatus();
-    }));
-  }
-
   // Seals the next sealable sweep after `after_id`; its id, or 0 when there is none.
   int64_t SealNext(int64_t after_id = 0) {
     int64_t sealed = 0;

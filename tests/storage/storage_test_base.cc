@@ -109,6 +109,16 @@ void StorageTest::RunShard(const std::string& worker, int results, double joules
   }));
 }
 
+void StorageTest::EndSweep(int64_t sweep_id, const std::string& state) {
+  ASSERT_OK(db().Transact([&](pqxx::work& w) {
+    w.exec_params0("UPDATE shards SET state = $2 WHERE sweep_id = $1", sweep_id,
+                   state == "cancelled" ? "cancelled" : "succeeded");
+    w.exec_params0("UPDATE sweeps SET state = $2, finished_at = now() WHERE id = $1", sweep_id,
+                   state);
+    return absl::OkStatus();
+  }));
+}
+
 void StorageTest::SeedSuite(int samples, int repeats) {
   EXPECT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
     JB_RETURN_IF_ERROR(PutSuite(w, MiniTask(repeats), MiniSamples(samples)).status());

@@ -36,6 +36,9 @@ class StorageTest : public jb::testing::PostgresTest {
   std::optional<LeasedShard> Acquire(const std::string& worker,
                                      absl::Duration ttl = absl::Minutes(1));
   ShardRecord Shard(int64_t shard_id);
+  // Ends the sweep as the shard queue would once its shards are done: every shard succeeded
+  // (cancelled for a cancelled sweep) and the sweep in `state`, with finished_at.
+  void EndSweep(int64_t sweep_id, const std::string& state = "succeeded");
   // Leases the next shard for `worker`, stores `results` rows scored `score` (streamed, TTFT
   // 0.1 s x (index + 1), TPOT 0.02 s, 3 completion tokens each) and a measurement of `joules`
   // by `method` with `wall_s`, PUE and grid intensity (0: none recorded).
