@@ -13,6 +13,7 @@
 #include "cli/command.h"
 #include "cli/report_model.h"
 #include "cli/report_render.h"
+#include "cli/sweep_report.h"
 #include "common/flags.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
@@ -100,48 +101,6 @@ struct ReportFlags {
   bool latest = false;
 };
 
-absl::StatusOr<std::string> BuildSweepReport(storage::Database& db, const ReportFlags& f,
-                                             ReportFormat format) {
-  storage::SweepOverview sweep;
-  std::vector<storage::CellSummary> cells;
-  auto read = [&](storage::UnsealedScores unsealed) {
-    return db.TransactReadOnly([&](pqxx::work& w) -> absl::Status {
-      int64_t id = f.sweep;
-      if (f.latest) {
-        JB_ASSIGN_OR_RETURN(id, storage::LatestSweepId(w));
-      }
-      JB_ASSIGN_OR_RETURN(sweep, storage::GetSweepOverview(w, id));
-      JB_ASSIGN_OR_RETURN(cells, storage::SummarizeSweep(w, id, unsealed));
-      return absl::OkStatus();
-    });
-  };
-  ReportHeader header;
-  absl::Status status = read(storage::UnsealedScores::kCompute);
-  if (status.code() == absl::StatusCode::kPermissionDenied) {
-    // A reader may not score rows itself; the sealed scores come when the sweep has ended.
-    status = read(storage::UnsealedScores::kOmit);
-    header.notes.push_back(
-        "Scores appear once the sweep has ended and the coordinator has sealed it; this role "
-        "may read only the reporting views.");
-  }
-  JB_RETURN_IF_ERROR(status);
-  header.title = absl::StrCat("Sweep ", sweep.id, " (", sweep.name, "): ", sweep.state,
-                              sweep.sealed ? ", sealed" : "", ", started ", sweep.created_at,
-                              sweep.finished_at.empty() ? "" : ", ended " + sweep.finished_at);
-  if (!sweep.sealed && !cells.empty() && cells[0].score_provisional) {
-    header.notes.push_back(
-        "Not sealed yet: scores are provisional, computed from the rows stored so far.");
-  }
-  bool simulated = false;
-  for (const auto& c : cells) simulated |= c.simulated;
-  if (simulated) {
-    header.notes.push_back(
-        "Cells whose energy method says (simulated) ran on joulebench sim: their energy, latency "
-        "and scores show the pipeline working, not any real model or machine.");
-  }
-  return RenderReport(header, BuildReport(std::move(cells)), format);
-}
-
 void AddReport(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<ReportFlags>();
   CLI::App* cmd = app.add_subcommand(
@@ -165,7 +124,8 @@ void AddReport(CLI::App& app, int* exit_code) {
       return;
     }
     absl::StatusOr<std::string> text =
-        BuildSweepReport(**db, *flags, *ParseReportFormat(flags->out.format));
+        RenderSweepReport(**db, flags->latest ? std::nullopt : std::optional<int64_t>(flags->sweep),
+                          *ParseReportFormat(flags->out.format));
     *exit_code = text.ok() ? Emit(flags->out, *text) : Fail(text.status());
   });
 }

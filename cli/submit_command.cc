@@ -1,17 +1,13 @@
 // `joulebench submit SWEEP.yaml [--dry-run] [--wait]`
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "cli/admin_connection.h"
 #include "cli/command.h"
+#include "cli/sweep_file.h"
 #include "cli/sweep_progress.h"
 #include "common/flags.h"
 #include "common/text_table.h"
-#include "coordinator/suite_resolver.h"
-#include "coordinator/sweep_spec.h"
 
 namespace jb::cli {
 namespace {
@@ -38,46 +34,24 @@ void PrintPlan(const v1::SubmitSweepResponse& response) {
 }
 
 int RunSubmit(const SubmitFlags& flags) {
-  std::ifstream in(flags.file);
-  if (!in) {
-    std::cerr << "error: sweep file '" << flags.file
-              << "' cannot be read: no such file or not readable; pass the path of a sweep YAML "
-                 "(format: docs/sweeps.md, example: suites/sweeps/demo.yaml)\n";
+  // Checked locally first: a bad file is reported without contacting the coordinator.
+  absl::StatusOr<SweepFile> sweep = ReadSweepFile(flags.file);
+  if (!sweep.ok()) {
+    std::cerr << "error: " << sweep.status().message() << "\n";
     return kExitUsage;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  // Validate locally first: a bad file is reported without contacting the coordinator.
-  auto spec = coordinator::ParseSweepSpec(text.str(), flags.file);
-  if (!spec.ok()) {
-    std::cerr << "error: " << spec.status().message() << "\n";
-    return kExitUsage;
-  }
-  std::string base_dir = std::filesystem::path(flags.file).parent_path().string();
-  auto suites = coordinator::CollectSuiteFiles(*spec, base_dir.empty() ? "." : base_dir);
-  if (!suites.ok()) {
-    std::cerr << "error: " << suites.status().message() << "\n";
-    return kExitUsage;
-  }
-  if (auto resolved = coordinator::ResolveSuites(*spec, *suites); !resolved.ok()) {
-    std::cerr << "error: " << resolved.status().message() << "\n";
-    return kExitUsage;
-  }
-
-  v1::SubmitSweepRequest request;
-  request.set_spec_yaml(text.str());
-  request.set_source_name(flags.file);
+  const coordinator::SweepSpec& spec = sweep->spec;
+  v1::SubmitSweepRequest& request = sweep->request;
   request.set_dry_run(flags.dry_run);
-  for (auto& suite : *suites) *request.add_suites() = std::move(suite);
   AdminConnection admin(flags.coordinator);
   auto response = admin.SubmitSweep(request);
   if (!response.ok()) return ReportError(response.status(), flags.coordinator);
   if (flags.dry_run) {
-    std::cout << "dry run: sweep '" << spec->name << "' is valid; nothing was submitted\n";
+    std::cout << "dry run: sweep '" << spec.name << "' is valid; nothing was submitted\n";
     PrintPlan(*response);
     return kExitOk;
   }
-  std::cout << "submitted sweep " << response->sweep_id() << " ('" << spec->name << "')\n";
+  std::cout << "submitted sweep " << response->sweep_id() << " ('" << spec.name << "')\n";
   PrintPlan(*response);
   if (!flags.wait) return kExitOk;
   return WaitForSweep(admin, response->sweep_id(), absl::Seconds(flags.poll_interval_s));
