@@ -78,6 +78,9 @@ SimMetrics::ModelMetrics::ModelMetrics()
     : ttft(&kTtftBuckets), itl(&kItlBuckets), e2e(&kRequestBuckets), queue(&kRequestBuckets) {}
 
 SimMetrics::SimMetrics(const Profile& profile) {
+  for (const ModelProfile& m : profile.models) {
+    if (m.memory_mb > 0) memory_bytes_[m.name] = m.memory_mb * 1024 * 1024;
+  }
   absl::MutexLock lock(&mu_);
   for (const ModelProfile& m : profile.models) models_[m.name];
   for (const char* kind : kFailureKinds) failures_[kind] = 0;
@@ -125,6 +128,14 @@ std::string SimMetrics::Render(const MetricsSnapshot& now) const {
         "GPU KV-cache usage. 1 means 100 percent usage. Deprecated: use "
         "vllm:kv_cache_usage_perc. (Simulated: running / max_num_seqs.)",
         usage);
+
+  Family(&out, "joulebench_sim_model_memory_bytes", "gauge",
+         "The model memory the profile reports (memory_mb), in bytes. Simulated, not "
+         "measured.");
+  for (const auto& [model, bytes] : memory_bytes_) {
+    absl::StrAppend(&out, "joulebench_sim_model_memory_bytes{", ModelLabels(model), "} ",
+                    absl::StrFormat("%.0f", bytes), "\n");
+  }
 
   absl::MutexLock lock(&mu_);
   auto counter = [&](const char* name, const char* help, auto value) {

@@ -11,8 +11,10 @@
 //               vllm:e2e_request_latency_seconds, vllm:request_queue_time_seconds, with vLLM's
 //               bucket bounds; observed from each request's timing record (sim/timing_log.h)
 // and the simulator's own: joulebench_sim_energy_joules_total and joulebench_sim_power_watts
-// (the SIMULATED hardware, labelled so in HELP), joulebench_sim_injected_failures_total{kind}
-// and joulebench_sim_start_time_seconds.
+// (the SIMULATED hardware, labelled so in HELP), joulebench_sim_injected_failures_total{kind},
+// joulebench_sim_start_time_seconds, and joulebench_sim_model_memory_bytes{model_name} (the
+// profile's memory_mb per model, which workers read where NVML cannot say; models with none
+// are left out).
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
@@ -82,6 +84,8 @@ class SimMetrics {
     Histogram queue;
   };
 
+  // The profile's memory_mb in bytes, by model; models with none are absent.
+  std::map<std::string, double> memory_bytes_;
   mutable absl::Mutex mu_;
   std::map<std::string, ModelMetrics> models_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, uint64_t> failures_ ABSL_GUARDED_BY(mu_);

@@ -56,8 +56,8 @@ absl::Status ParseModel(const YamlFields& f, const YAML::Node& node, const std::
                         ModelProfile* m) {
   JB_RETURN_IF_ERROR(
       f.CheckKeys(node, p,
-                  {"name", "parameters", "active_parameters", "ttft_ms", "itl_ms", "jitter",
-                   "ttft_jitter", "itl_jitter", "prefill_ms_per_token", "load_slowdown",
+                  {"name", "parameters", "active_parameters", "memory_mb", "ttft_ms", "itl_ms",
+                   "jitter", "ttft_jitter", "itl_jitter", "prefill_ms_per_token", "load_slowdown",
                    "max_num_seqs", "max_waiting", "max_model_len", "skill"}));
   JB_ASSIGN_OR_RETURN(const YAML::Node name, f.Required(node, "name", p + ".name"));
   JB_ASSIGN_OR_RETURN(m->name, f.String(name, p + ".name"));
@@ -66,6 +66,8 @@ absl::Status ParseModel(const YamlFields& f, const YAML::Node& node, const std::
   m->active_parameters = m->parameters;
   JB_RETURN_IF_ERROR(
       OptionalNumber(f, node, "active_parameters", p, 0, 1e15, &m->active_parameters));
+  m->memory_mb = m->parameters * 2 / (1024.0 * 1024.0);
+  JB_RETURN_IF_ERROR(OptionalNumber(f, node, "memory_mb", p, 0, 1e12, &m->memory_mb));
   JB_RETURN_IF_ERROR(OptionalNumber(f, node, "ttft_ms", p, 0, 600'000, &m->ttft_ms));
   JB_RETURN_IF_ERROR(OptionalNumber(f, node, "itl_ms", p, 0, 60'000, &m->itl_ms));
   JB_RETURN_IF_ERROR(OptionalNumber(f, node, "jitter", p, 0, 0.99, &m->jitter));

@@ -22,6 +22,9 @@
 //     - name: sim-small-1b
 //       parameters: 1.1e9
 //       active_parameters: 1.1e9   default: parameters
+//       memory_mb: 2098            the model memory the server reports, MB of 2^20 bytes
+//                                  (gauge joulebench_sim_model_memory_bytes; default:
+//                                  parameters x 2 bytes, 16-bit weights; none when both are 0)
 //       ttft_ms: 10                time to first token (0..600000)
 //       itl_ms: 2                  time between tokens (0..60000)
 //       jitter: 0.1                latencies vary by up to +-10 % (0..0.99)
@@ -70,6 +73,7 @@ struct ModelProfile {
   std::string name;
   double parameters = 0;
   double active_parameters = 0;
+  double memory_mb = 0;
   double ttft_ms = 0;
   double itl_ms = 0;
   double jitter = 0;

@@ -29,6 +29,8 @@ absl::StatusOr<bool> InsertMeasurement(pqxx::work& w, int64_t shard_id, int64_t 
   readings += "]";
   JB_ASSIGN_OR_RETURN(std::string server, ProtoToJson(m.server()));
   JB_ASSIGN_OR_RETURN(std::string server_counters, ProtoToJson(m.server_counters()));
+  std::optional<double> peak_memory_mb;
+  if (!m.memory_source().empty()) peak_memory_mb = m.peak_memory_mb();
   std::optional<double> total;
   if (m.readings_size() > 0 || m.total_energy_j() != 0) total = m.total_energy_j();
   pqxx::result r = ExecPrepared(
@@ -38,9 +40,9 @@ absl::StatusOr<bool> InsertMeasurement(pqxx::work& w, int64_t shard_id, int64_t 
       "  above_idle_energy_j, method, estimated, simulated, sampling_period_ms, exclusive,"
       "  region, carbon_intensity_g_per_kwh, carbon_intensity_source, pue, completion_tokens,"
       "  readings, server, server_metrics_before, server_metrics_after, server_counters,"
-      "  shared_reason, failed_samples) "
+      "  shared_reason, failed_samples, peak_memory_mb, memory_source) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
-      "  $19, $20, $21, $22, $23::jsonb, $24::jsonb, $25, $26, $27::jsonb, $28, $29) "
+      "  $19, $20, $21, $22, $23::jsonb, $24::jsonb, $25, $26, $27::jsonb, $28, $29, $30, $31) "
       "ON CONFLICT (shard_id) DO NOTHING",
       shard_id, epoch, worker_id, m.window_start_s(), m.window_end_s(), m.wall_time_s(), gpu, cpu,
       dram, total, m.idle_power_w(), m.above_idle_energy_j(), EnergyMethodName(m.method()),
@@ -48,7 +50,7 @@ absl::StatusOr<bool> InsertMeasurement(pqxx::work& w, int64_t shard_id, int64_t 
       NullIfZero(m.carbon_intensity_g_per_kwh()), m.carbon_intensity_source(),
       m.pue() > 0 ? m.pue() : 1.0, static_cast<int64_t>(m.completion_tokens()), readings, server,
       m.server_metrics_before(), m.server_metrics_after(), server_counters, m.shared_reason(),
-      static_cast<int64_t>(m.failed_samples()));
+      static_cast<int64_t>(m.failed_samples()), peak_memory_mb, m.memory_source());
   return r.affected_rows() == 1;
 }
 

@@ -18,7 +18,8 @@ namespace jb::storage {
 // Stores the measurement of `shard_id` unless one is stored (ON CONFLICT DO NOTHING); returns
 // whether it inserted. Readings and server metadata go to JSONB; gpu/cpu/dram_energy_j are
 // the sums of the readings of that domain, NULL when there is none; total_energy_j is NULL
-// when there are no readings and the total is 0; carbon intensity is NULL when 0. The method
+// when there are no readings and the total is 0; carbon intensity is NULL when 0;
+// peak_memory_mb is NULL when memory_source is "" (nothing reported the memory). The method
 // is stored as its short name (common/energy_method.h: "nvml-energy-counter", "rapl", ...).
 // kFailedPrecondition (23503) for an unknown shard.
 absl::StatusOr<bool> InsertMeasurement(pqxx::work& w, int64_t shard_id, int64_t epoch,

@@ -57,6 +57,7 @@ const std::vector<Field>& Fields() {
       {{"vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"},
        &C::set_kv_cache_usage_end,
        /*gauge=*/true},
+      {{"joulebench_sim_model_memory_bytes"}, &C::set_model_memory_bytes, /*gauge=*/true},
   };
   return *fields;
 }

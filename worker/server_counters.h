@@ -8,6 +8,7 @@
 //   kv_cache_usage_end  vllm:kv_cache_usage_perc              vllm:gpu_cache_usage_perc
 //   (the others have kept their names: prompt/generation tokens, request_success,
 //    time_to_first_token, e2e_request_latency, request_queue_time)
+//   model_memory_bytes  joulebench_sim_model_memory_bytes     (the simulator's; vLLM has none)
 //
 // The current name wins when a server exposes both. Series are summed over their labels,
 // keeping only those whose model_name is `model` (or that have no model_name). A counter that

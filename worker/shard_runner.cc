@@ -90,6 +90,10 @@ absl::StatusOr<ShardOutcome> ShardRunner::Run(const v1::Shard& shard, const Repo
       m.server_metrics_before(), m.server_metrics_after(), shard.model().name());
   if (counters.ok()) {
     *m.mutable_server_counters() = *std::move(counters);
+    if (m.memory_source().empty() && m.server_counters().model_memory_bytes() > 0) {
+      m.set_peak_memory_mb(m.server_counters().model_memory_bytes() / kBytesPerMb);
+      m.set_memory_source(kMemoryFromServer);
+    }
   } else {
     JB_LOG(warn, "the server's /metrics do not parse; its counters are not kept: {}",
            counters.status().ToString());

@@ -17,6 +17,10 @@
 //      returns the cancel status.
 //   4. Run() returns the Measurement and every result with its token-share energy_j.
 //
+// Device memory (PER's memory term): the NVML peak the window's sampler saw; where the meter
+// reads no memory, the model memory the server reports in its closing /metrics
+// (ServerCounters.model_memory_bytes, source "server-reported"); else none.
+//
 // Results: every (sample, repeat) gives one SampleResult, also when its request fails for good
 // (error set, score 0: it is still a row). Results reported during the run carry energy_j = 0,
 // because the window's energy is known only at its end. The stored energy_j is the

@@ -106,6 +106,7 @@ models: [{name: m, jitter: 0.2}]
   EXPECT_EQ(m.itl_jitter, 0.2);
   EXPECT_EQ(m.load_slowdown, 1);
   EXPECT_EQ(m.max_waiting, 1000u);
+  EXPECT_EQ(m.memory_mb, 0);  // no parameters, no memory
   EXPECT_EQ(p.failures.stall_s, 30);
   EXPECT_EQ(p.failures.retry_after_s, 1);
   EXPECT_EQ(p.failures.Total(), 0);
@@ -158,6 +159,7 @@ models:
   - name: m
     parameters: 8e9
     active_parameters: 2e9
+    memory_mb: 512
     ttft_ms: 3
     itl_ms: 4
     jitter: 0.5
@@ -184,6 +186,7 @@ models:
   EXPECT_EQ(m.load_slowdown, 2.5);
   EXPECT_EQ(m.max_waiting, 9u);
   EXPECT_EQ(m.active_parameters, 2e9);
+  EXPECT_EQ(m.memory_mb, 512);
   EXPECT_EQ(m.prefill_ms_per_token, 0.25);
   EXPECT_EQ(m.max_num_seqs, 7u);
   EXPECT_EQ(m.max_model_len, 100u);

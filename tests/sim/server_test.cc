@@ -29,9 +29,10 @@ using ::testing::HasSubstr;
 constexpr char kProfile[] = R"yaml(seed: 7
 hardware: {name: test-hw, idle_w: 50, busy_w: 250}
 models:
-  - {name: fast, ttft_ms: 1, itl_ms: 0.5, max_num_seqs: 4, max_model_len: 2000,
+  - {name: fast, parameters: 1e9, ttft_ms: 1, itl_ms: 0.5, max_num_seqs: 4, max_model_len: 2000,
      skill: {default: 1.0}}
-  - {name: slow, ttft_ms: 150, itl_ms: 0, max_num_seqs: 1, skill: {default: 0.0}}
+  - {name: slow, memory_mb: 100, ttft_ms: 150, itl_ms: 0, max_num_seqs: 1,
+     skill: {default: 0.0}}
 )yaml";
 
 std::string Prompt(const std::string& suite_name, int index) {
@@ -221,6 +222,11 @@ TEST_F(SimServerTest, MetricsCountTokensAndRequestsPerModel) {
   EXPECT_THAT(text, HasSubstr("# TYPE joulebench_sim_energy_joules_total counter\n"));
   EXPECT_THAT(text, HasSubstr("# HELP joulebench_sim_energy_joules_total Energy of the SIMULATED"));
   EXPECT_THAT(text, HasSubstr("# TYPE vllm:num_requests_running gauge\n"));
+  // Model memory: parameters x 2 bytes by default, or the profile's memory_mb.
+  EXPECT_EQ(Metric(text, "joulebench_sim_model_memory_bytes{model_name=\"fast\",engine=\"0\"}"),
+            2e9);
+  EXPECT_EQ(Metric(text, "joulebench_sim_model_memory_bytes{model_name=\"slow\",engine=\"0\"}"),
+            100 * 1024 * 1024);
 }
 
 TEST_F(SimServerTest, EnergyGrowsAtLeastAtIdlePowerAndNeverDecreases) {

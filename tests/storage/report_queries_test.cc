@@ -8,6 +8,7 @@
 #include "storage/hardware_class_repository.h"
 #include "storage/measurement_repository.h"
 #include "storage/result_repository.h"
+#include "storage/sealed_cells.h"
 #include "tests/storage/storage_test_base.h"
 #include "tests/testing/status_matchers.h"
 
@@ -50,6 +51,42 @@ TEST_F(ReportQueriesTest, CellShowsItsWeakestMethodAndJoulesPerQuery) {
   EXPECT_FALSE(cells[0].simulated);
   EXPECT_DOUBLE_EQ(cells[0].p50_ttft_s, 0.45);  // median of 0.1 .. 0.8
   EXPECT_DOUBLE_EQ(cells[0].p50_tpot_s, 0.02);
+}
+
+// PER's memory term: the most any shard of the cell held, with every source it came from; a
+// cell none of whose shards reported memory has none (NaN), not 0.
+TEST_F(ReportQueriesTest, CellMemoryIsTheLargestShardPeakWithItsSources) {
+  SeedSuite();
+  std::string worker = AddWorker("w", {"m1", "m2"});
+  int64_t sweep = AddSweep({Planned("m1", 0, 4), Planned("m1", 4, 8), Planned("m2", 0, 4)});
+  RunShard(worker, 4, 40, v1::ENERGY_METHOD_RAPL);
+  RunShard(worker, 4, 40, v1::ENERGY_METHOD_RAPL);
+  RunShard(worker, 4, 40, v1::ENERGY_METHOD_RAPL);
+  ASSERT_OK(db().Transact([&](pqxx::work& w) {
+    w.exec0(
+        "UPDATE shard_measurements m SET peak_memory_mb = v.mb, memory_source = v.source"
+        " FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM shards) s,"
+        "      (VALUES (1, 2048.0, 'nvml-peak'), (2, 3072.0, 'server-reported'))"
+        "        AS v(n, mb, source)"
+        " WHERE m.shard_id = s.id AND s.n = v.n");
+    return absl::OkStatus();
+  }));
+  std::vector<CellSummary> cells = Summarize(sweep);
+  ASSERT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cells[0].model, "m1");
+  EXPECT_EQ(cells[0].peak_memory_mb, 3072);
+  EXPECT_EQ(cells[0].memory_sources, "nvml-peak,server-reported");
+  EXPECT_TRUE(std::isnan(cells[1].peak_memory_mb));
+  EXPECT_EQ(cells[1].memory_sources, "");
+  EndSweep(sweep);
+  ASSERT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
+    std::optional<int64_t> id = LockNextSealableSweep(w, 0);
+    return id ? SealSweep(w, *id) : absl::NotFoundError("nothing to seal");
+  }));
+  cells = Summarize(sweep);  // sealed: the same
+  ASSERT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cells[0].peak_memory_mb, 3072);
+  EXPECT_EQ(cells[0].memory_sources, "nvml-peak,server-reported");
 }
 
 // An unsealed sweep's score is computed from its rows on request (provisional), or left out

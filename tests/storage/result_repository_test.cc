@@ -194,6 +194,8 @@ TEST_F(ResultRepositoryTest, MeasurementSumsDomainsAndIsStoredOnce) {
   m.set_server_metrics_before("vllm:num_requests_running 0\n");
   m.mutable_server_counters()->set_generation_tokens(300);
   m.mutable_server_counters()->add_names_found("vllm:generation_tokens_total");
+  m.set_peak_memory_mb(40960);
+  m.set_memory_source("nvml-peak");
 
   auto insert = [&](const v1::Measurement& measurement) {
     return db().TransactValue([&](pqxx::work& w) {
@@ -213,6 +215,8 @@ TEST_F(ResultRepositoryTest, MeasurementSumsDomainsAndIsStoredOnce) {
   EXPECT_EQ(Scalar("SELECT concat_ws('|', exclusive, shared_reason, failed_samples,"
                    " readings->0->>'counter_resets') FROM shard_measurements"),
             "f|GPU-a: 2 compute processes (pids 311, 912)|2|1");
+  EXPECT_EQ(Scalar("SELECT concat_ws('|', peak_memory_mb, memory_source) FROM shard_measurements"),
+            "40960|nvml-peak");
   v1::Measurement other = m;
   other.set_total_energy_j(1);
   ASSERT_OK_AND_ASSIGN(bool again, insert(other));

@@ -232,6 +232,52 @@ TEST(MeasureWindowTest, NoSamplingPeriodWhenTheMeterDoesNotNeedIt) {
   EXPECT_EQ(m.total_energy_j(), 10);
 }
 
+TEST(MeasureWindowTest, PeakMemoryIsTheMostTheSamplerSawEvenWhenEnergyNeedsNoSampling) {
+  FakeClock clock;
+  FakeEnergyMeter meter;  // an energy counter: the thread reads memory only
+  constexpr uint64_t kGiB = uint64_t{1} << 30;
+  meter.SetMemoryInUse(20 * kGiB);
+  Script(meter, {{FakeEnergyMeter::Reading(0)}, {FakeEnergyMeter::Reading(10)}});
+  WindowOptions options;
+  options.sampling_period = absl::Milliseconds(2);
+  ASSERT_OK_AND_ASSIGN(v1::Measurement m, MeasureWindow(meter, clock, options, [&] {
+                         // A spike between the marks, held until the thread has read it
+                         // twice (real time; bounded).
+                         meter.SetMemoryInUse(30 * kGiB);
+                         const int seen = meter.memory_reads.load();
+                         for (int i = 0; i < 1000 && meter.memory_reads.load() < seen + 2; ++i) {
+                           absl::SleepFor(absl::Milliseconds(2));
+                         }
+                         meter.SetMemoryInUse(25 * kGiB);
+                         return absl::OkStatus();
+                       }));
+  EXPECT_EQ(meter.reads.load(), 2);  // energy only at the marks
+  EXPECT_EQ(m.peak_memory_mb(), 30 * 1024);
+  EXPECT_EQ(m.memory_source(), "nvml-peak");
+}
+
+TEST(MeasureWindowTest, MemoryAtTheMarksCountsAndAMeterWithoutMemoryGivesNone) {
+  FakeClock clock;
+  FakeEnergyMeter meter;
+  Script(meter, {{FakeEnergyMeter::Reading(0)}, {FakeEnergyMeter::Reading(10)}});
+  meter.SetMemoryInUse(512 * 1024 * 1024);
+  ASSERT_OK_AND_ASSIGN(v1::Measurement m, MeasureWindow(meter, clock, MarksOnly(), [&] {
+                         meter.SetMemoryInUse(1024 * 1024 * 1024);  // read at the end mark
+                         clock.Advance(absl::Seconds(1));
+                         return absl::OkStatus();
+                       }));
+  EXPECT_EQ(m.peak_memory_mb(), 1024);
+  EXPECT_EQ(m.memory_source(), "nvml-peak");
+
+  FakeEnergyMeter no_memory;
+  Script(no_memory, {{FakeEnergyMeter::Reading(0)}, {FakeEnergyMeter::Reading(10)}});
+  ASSERT_OK_AND_ASSIGN(m,
+                       MeasureWindow(no_memory, clock, MarksOnly(), Work(clock, absl::Seconds(1))));
+  EXPECT_EQ(no_memory.memory_reads.load(), 2);
+  EXPECT_EQ(m.peak_memory_mb(), 0);
+  EXPECT_EQ(m.memory_source(), "");
+}
+
 TEST(MeasureWindowTest, ReadingsMissingFromOneReadAreDropped) {
   FakeClock clock;
   FakeEnergyMeter meter;
@@ -280,6 +326,24 @@ TEST(MeasureWindowTest, SimulatedAndExclusiveComeFromTheMeter) {
                        MeasureWindow(meter, clock, MarksOnly(), Work(clock, absl::Seconds(1))));
   EXPECT_TRUE(m.simulated());
   EXPECT_FALSE(m.exclusive());
+}
+
+TEST(CompositeMeterTest, MemoryIsTheSumOfThePartsThatReadItAndNoneWhenNoneDoes) {
+  auto gpu_a = std::make_unique<FakeEnergyMeter>();
+  auto gpu_b = std::make_unique<FakeEnergyMeter>();
+  auto cpu = std::make_unique<FakeEnergyMeter>();
+  FakeEnergyMeter* a = gpu_a.get();
+  FakeEnergyMeter* b = gpu_b.get();
+  std::vector<std::unique_ptr<EnergyMeter>> parts;
+  parts.push_back(std::move(gpu_a));
+  parts.push_back(std::move(gpu_b));
+  parts.push_back(std::move(cpu));
+  CompositeMeter meter(std::move(parts));
+  EXPECT_EQ(meter.MemoryInUseBytes(), std::nullopt);
+  a->SetMemoryInUse(300);
+  EXPECT_EQ(meter.MemoryInUseBytes(), 300u);
+  b->SetMemoryInUse(200);
+  EXPECT_EQ(meter.MemoryInUseBytes(), 500u);
 }
 
 TEST(WeakerMethodTest, FollowsTheCommonRanking) {

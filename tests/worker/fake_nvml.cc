@@ -6,10 +6,10 @@
 //
 // Script: jbFakeNvmlReset() forgets everything; jbFakeNvmlAddDevice adds a board (listed by
 // index in the order added); jbFakeNvmlAddMigInstance adds a MIG instance reachable only by
-// UUID and turns MIG mode on for its board. Energy (mJ) and power (mW) are the values last set
-// and are returned by every call until changed; a result other than 0 (e.g. 3, NOT_SUPPORTED)
-// makes the call fail with it. jbFakeNvmlCallCount counts calls by entry-point name.
-// Thread-safety: one mutex around all state.
+// UUID and turns MIG mode on for its board. Energy (mJ), power (mW) and memory used (bytes, 0
+// until set) are the values last set and are returned by every call until changed; a result
+// other than 0 (e.g. 3, NOT_SUPPORTED) makes the call fail with it. jbFakeNvmlCallCount counts
+// calls by entry-point name. Thread-safety: one mutex around all state.
 #include <strings.h>
 
 #include <cstring>
@@ -58,6 +58,8 @@ struct Device {
   std::string pci_bus_id;
   std::string name;
   unsigned long long memory_bytes = 0;
+  unsigned long long memory_used = 0;
+  int memory_result = kSuccess;
   unsigned power_limit_mw = 0;
   bool listed = true;  // false for MIG instances: NVML lists boards only
   Device* parent = nullptr;
@@ -184,6 +186,16 @@ FAKE_EXPORT void jbFakeNvmlSetPower(int device, unsigned power_mw) {
 FAKE_EXPORT void jbFakeNvmlSetPowerResult(int device, int result) {
   std::lock_guard<std::mutex> lock(S().mu);
   if (Device* d = At(device)) d->power_result = result;
+}
+
+FAKE_EXPORT void jbFakeNvmlSetMemoryUsed(int device, unsigned long long used) {
+  std::lock_guard<std::mutex> lock(S().mu);
+  if (Device* d = At(device)) d->memory_used = used;
+}
+
+FAKE_EXPORT void jbFakeNvmlSetMemoryResult(int device, int result) {
+  std::lock_guard<std::mutex> lock(S().mu);
+  if (Device* d = At(device)) d->memory_result = result;
 }
 
 FAKE_EXPORT void jbFakeNvmlSetProcesses(int device, const unsigned* pids, unsigned count) {
@@ -319,7 +331,8 @@ FAKE_EXPORT int nvmlDeviceGetMemoryInfo(void* device, Memory* memory) {
   if (int r = Enter("nvmlDeviceGetMemoryInfo"); r != kSuccess) return r;
   Device* d = Find(device);
   if (d == nullptr || memory == nullptr) return kInvalidArgument;
-  *memory = Memory{d->memory_bytes, d->memory_bytes, 0};
+  if (d->memory_result != kSuccess) return d->memory_result;
+  *memory = Memory{d->memory_bytes, d->memory_bytes - d->memory_used, d->memory_used};
   return kSuccess;
 }
 

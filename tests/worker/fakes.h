@@ -58,7 +58,7 @@ class FakeInferenceClient : public InferenceClient {
   }
   absl::StatusOr<std::string> ScrapeMetrics() override {
     const int n = metrics_scrapes.fetch_add(1);
-    return absl::StrCat("vllm:generation_tokens_total ", n, "\n");
+    return absl::StrCat("vllm:generation_tokens_total ", n, "\n", more_metrics);
   }
   absl::Status RunBatch(const std::vector<InferenceRequest>& batch, const BatchOptions& options,
                         const ResultFn& on_result) override {
@@ -119,6 +119,8 @@ class FakeInferenceClient : public InferenceClient {
   std::atomic<int> max_in_flight{0};
   std::atomic<int> server_info_calls{0};
   std::atomic<int> metrics_scrapes{0};
+  // Appended to every /metrics text; set before the runner starts.
+  std::string more_metrics;
   absl::Mutex mu;
   std::vector<InferenceRequest> requests ABSL_GUARDED_BY(mu);
 
@@ -146,7 +148,8 @@ class FakeInferenceClient : public InferenceClient {
   }
 };
 
-// A counter meter: reads return on_read() (default: no readings), counted in `reads`.
+// A counter meter: reads return on_read() (default: no readings), counted in `reads`; memory
+// in use is what SetMemoryInUse set (default: the meter reads none).
 class FakeEnergyMeter : public EnergyMeter {
  public:
   using ReadFn = std::function<absl::StatusOr<std::vector<joulebench::v1::EnergyReading>>()>;
@@ -182,14 +185,26 @@ class FakeEnergyMeter : public EnergyMeter {
     sharing = std::move(evidence);
   }
 
+  std::optional<uint64_t> MemoryInUseBytes() override {
+    memory_reads.fetch_add(1);
+    absl::MutexLock lock(&mu);
+    return memory_in_use;
+  }
+  void SetMemoryInUse(std::optional<uint64_t> bytes) {
+    absl::MutexLock lock(&mu);
+    memory_in_use = bytes;
+  }
+
   ReadFn on_read;
   absl::Status probe_status;
   MeterDescription description{
       {joulebench::v1::ENERGY_METHOD_NVML_ENERGY_COUNTER}, "fake", false, true};
   std::atomic<int> reads{0};
   std::atomic<int> sharing_checks{0};
+  std::atomic<int> memory_reads{0};
   absl::Mutex mu;
   std::string sharing ABSL_GUARDED_BY(mu);
+  std::optional<uint64_t> memory_in_use ABSL_GUARDED_BY(mu);  // none by default
 };
 
 // Prompt "prompt:<doc_json>", target "gold:<index>", exact-match scoring under "none/exact";

@@ -43,6 +43,8 @@ class FakeNvml {
     Bind("jbFakeNvmlSetEnergyResult", set_energy_result);
     Bind("jbFakeNvmlSetPower", set_power);
     Bind("jbFakeNvmlSetPowerResult", set_power_result);
+    Bind("jbFakeNvmlSetMemoryUsed", set_memory_used);
+    Bind("jbFakeNvmlSetMemoryResult", set_memory_result);
     Bind("jbFakeNvmlSetProcesses", set_processes);
     Bind("jbFakeNvmlSetProcessesResult", set_processes_result);
     Bind("jbFakeNvmlCallCount", call_count);
@@ -62,6 +64,8 @@ class FakeNvml {
   void (*set_energy_result)(int, int) = nullptr;
   void (*set_power)(int, unsigned) = nullptr;
   void (*set_power_result)(int, int) = nullptr;
+  void (*set_memory_used)(int, unsigned long long) = nullptr;
+  void (*set_memory_result)(int, int) = nullptr;
   void (*set_processes)(int, const unsigned*, unsigned) = nullptr;
   void (*set_processes_result)(int, int) = nullptr;
   int (*call_count)(const char*) = nullptr;
@@ -377,6 +381,20 @@ TEST_F(NvmlMeterTest, SharingNowReportsBoardsWithSeveralComputeProcesses) {
   fake_.set_processes_result(a, kNotSupported);
   fake_.set_processes_result(b, kNotSupported);
   EXPECT_EQ(meter->SharingNow(), "");
+}
+
+TEST_F(NvmlMeterTest, MemoryInUseIsSummedOverTheBoardsOrUnknownWhenOneCannotSay) {
+  const int a = AddH100("GPU-aaaa", "00000000:3B:00.0");
+  const int b = AddH100("GPU-bbbb", "00000000:5E:00.0");
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<NvmlMeter> meter, NvmlMeter::Open(Options()));
+  EXPECT_EQ(meter->MemoryInUseBytes(), 0u);
+  fake_.set_memory_used(a, 70'000'000'000ULL);
+  fake_.set_memory_used(b, 1'000'000'000ULL);
+  EXPECT_EQ(meter->MemoryInUseBytes(), 71'000'000'000ULL);
+  // A partial sum would understate the peak, so one unreadable board makes it unknown.
+  fake_.set_memory_result(b, kGpuIsLost);
+  EXPECT_EQ(meter->MemoryInUseBytes(), std::nullopt);
+  EXPECT_EQ(meter->Describe().gpus[0].memory_bytes(), 85'899'345'920ULL);  // read at Open
 }
 
 TEST_F(NvmlMeterTest, ReadErrorNamesTheBoardAndTheCall) {

@@ -74,6 +74,19 @@ vllm:gpu_cache_usage_perc{model_name="m"} 0.75
                           "vllm:time_per_output_token_seconds_count", "vllm:gpu_cache_usage_perc"));
 }
 
+TEST(ServerCountersTest, TheSimulatorsModelMemoryIsAGaugeOfTheShardsModel) {
+  constexpr char kAfter[] = R"(# TYPE joulebench_sim_model_memory_bytes gauge
+joulebench_sim_model_memory_bytes{model_name="small"} 2200000000
+joulebench_sim_model_memory_bytes{model_name="large"} 140000000000
+)";
+  ASSERT_OK_AND_ASSIGN(joulebench::v1::ServerCounters c,
+                       ServerCountersDelta(kAfter, kAfter, "large"));
+  EXPECT_EQ(c.model_memory_bytes(), 140e9);  // the end value, not after - before
+  EXPECT_THAT(c.names_found(), ElementsAre("joulebench_sim_model_memory_bytes"));
+  ASSERT_OK_AND_ASSIGN(c, ServerCountersDelta(kBeforeNew, kAfterNew, "llama"));
+  EXPECT_EQ(c.model_memory_bytes(), 0);  // vLLM reports none
+}
+
 TEST(ServerCountersTest, ARestartedServerCountsFromZero) {
   ASSERT_OK_AND_ASSIGN(joulebench::v1::ServerCounters c,
                        ServerCountersDelta("vllm:generation_tokens_total 5000\n",

@@ -232,6 +232,24 @@ TEST_F(ShardRunnerTest, KeepsTheServersMetricsFromJustBeforeAndAfterTheWindow) {
               ElementsAre("vllm:generation_tokens_total"));
 }
 
+TEST_F(ShardRunnerTest, DeviceMemoryIsTheNvmlPeakElseTheServersReportedModelMemory) {
+  inference_.more_metrics = "joulebench_sim_model_memory_bytes{model_name=\"tiny\"} 3221225472\n";
+  ASSERT_OK_AND_ASSIGN(ShardOutcome outcome, Runner()->Run(MakeShard(2, 1), Collect()));
+  EXPECT_EQ(outcome.measurement.peak_memory_mb(), 3072);  // the meter reads no memory
+  EXPECT_EQ(outcome.measurement.memory_source(), "server-reported");
+
+  meter_.SetMemoryInUse(uint64_t{40} << 30);  // NVML wins when it can say
+  ASSERT_OK_AND_ASSIGN(outcome, Runner()->Run(MakeShard(2, 1), Collect()));
+  EXPECT_EQ(outcome.measurement.peak_memory_mb(), 40 * 1024);
+  EXPECT_EQ(outcome.measurement.memory_source(), "nvml-peak");
+
+  meter_.SetMemoryInUse(std::nullopt);
+  inference_.more_metrics = "";
+  ASSERT_OK_AND_ASSIGN(outcome, Runner()->Run(MakeShard(2, 1), Collect()));
+  EXPECT_EQ(outcome.measurement.peak_memory_mb(), 0);  // nothing says
+  EXPECT_EQ(outcome.measurement.memory_source(), "");
+}
+
 // An echo response for prompt = context + continuation: the context as one token (logprob
 // null, as the first echoed token is), the continuation as one token, and a generated token.
 InferenceResult EchoResult(const std::string& context, const std::string& continuation,

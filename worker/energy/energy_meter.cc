@@ -70,6 +70,14 @@ std::string CompositeMeter::SharingNow() {
   return absl::StrJoin(evidence, "; ");
 }
 
+std::optional<uint64_t> CompositeMeter::MemoryInUseBytes() {
+  std::optional<uint64_t> total;
+  for (const auto& part : parts_) {
+    if (std::optional<uint64_t> used = part->MemoryInUseBytes()) total = total.value_or(0) + *used;
+  }
+  return total;
+}
+
 EnergyMethod WeakerMethod(EnergyMethod a, EnergyMethod b) {
   if (a == joulebench::v1::ENERGY_METHOD_UNSPECIFIED) a = joulebench::v1::ENERGY_METHOD_NONE;
   if (b == joulebench::v1::ENERGY_METHOD_UNSPECIFIED) b = joulebench::v1::ENERGY_METHOD_NONE;

@@ -15,7 +15,9 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +66,10 @@ class EnergyMeter {
   // "GPU-8f6e...: 2 compute processes (pids 311, 912)"; "" when none is seen or the source
   // cannot tell. The sampler asks about once a second during a window.
   virtual std::string SharingNow() { return ""; }
+  // Bytes of device memory in use now on the metered devices, summed over them; nullopt when
+  // this meter reads no device memory (every meter but NVML) or cannot read it now. The
+  // sampler asks at every period of a window and keeps the peak (Measurement.peak_memory_mb).
+  virtual std::optional<uint64_t> MemoryInUseBytes() { return std::nullopt; }
 };
 
 // Several meters of disjoint domains read as one (e.g. NVML for the GPUs and RAPL for the CPU):
@@ -77,6 +83,8 @@ class CompositeMeter : public EnergyMeter {
   absl::StatusOr<std::vector<joulebench::v1::EnergyReading>> Read() override;
   // The parts' evidence joined by "; ".
   std::string SharingNow() override;
+  // The sum over the parts that read memory; nullopt when none does.
+  std::optional<uint64_t> MemoryInUseBytes() override;
 
  private:
   std::vector<std::unique_ptr<EnergyMeter>> parts_;

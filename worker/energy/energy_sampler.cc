@@ -1,5 +1,6 @@
 #include "worker/energy/energy_sampler.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "common/logging.h"
@@ -41,6 +42,12 @@ void EnergySampler::CheckSharingLocked() {
   }
 }
 
+void EnergySampler::SampleMemoryLocked() {
+  if (std::optional<uint64_t> used = meter_->MemoryInUseBytes()) {
+    stats_.peak_memory_bytes = std::max(stats_.peak_memory_bytes.value_or(0), *used);
+  }
+}
+
 void EnergySampler::Loop() {
   const absl::Duration sharing_every = std::max(options_.sharing_check, options_.period);
   absl::Duration next_sharing = clock_->MonotonicNow();
@@ -58,6 +65,7 @@ void EnergySampler::Loop() {
         JB_LOG(debug, "energy sampler read failed: {}", read.status().ToString());
       }
     }
+    SampleMemoryLocked();
     if (clock_->MonotonicNow() >= next_sharing) {
       CheckSharingLocked();
       next_sharing = clock_->MonotonicNow() + sharing_every;
@@ -69,6 +77,7 @@ absl::StatusOr<EnergySampler::Snapshot> EnergySampler::Mark() {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<std::vector<joulebench::v1::EnergyReading>> read = meter_->Read();
   if (!read.ok()) return read.status();
+  SampleMemoryLocked();
   if (!running_) CheckSharingLocked();
   return Snapshot{clock_->MonotonicNow(), *std::move(read)};
 }

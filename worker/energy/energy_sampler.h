@@ -5,6 +5,9 @@
 // `period` the thread calls meter->Read() when the meter's Describe().needs_sampling, and
 // every `sharing_check` it asks meter->SharingNow() whether other work shares the devices.
 // Mark() reads now, serialised with the thread's reads, so a window's two ends are exact.
+// Device memory: at every period and every Mark the sampler asks meter->MemoryInUseBytes()
+// and keeps the peak for the window (WindowStats.peak_memory_bytes), whether or not the
+// meter's energy needs sampling.
 //
 // Waits are real-time waits on a condition (Stop() returns within one wake-up); timestamps come
 // from the injected Clock. period == 0 starts no thread: the meter is read only at Marks (what
@@ -15,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,6 +48,9 @@ class EnergySampler {
     std::string shared_reason;  // the first sharing evidence seen, "" when none
     uint32_t failed_reads = 0;
     uint32_t reads = 0;  // successful reads by the thread
+    // The most device memory in use seen at a period or a Mark; nullopt when the meter
+    // reads none.
+    std::optional<uint64_t> peak_memory_bytes;
   };
 
   // `meter` and `clock` must outlive the sampler.
@@ -67,6 +74,7 @@ class EnergySampler {
  private:
   void Loop();
   void CheckSharingLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SampleMemoryLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   EnergyMeter* const meter_;
   Clock* const clock_;

@@ -118,6 +118,10 @@ absl::StatusOr<joulebench::v1::Measurement> MeasureWindow(
   m.set_shared_reason(m.exclusive() ? "" : shared_reason);
   m.set_failed_samples(stats.failed_reads);
   m.set_sampling_period_ms(absl::ToDoubleMilliseconds(period));
+  if (stats.peak_memory_bytes) {
+    m.set_peak_memory_mb(static_cast<double>(*stats.peak_memory_bytes) / kBytesPerMb);
+    m.set_memory_source(kMemoryFromNvml);
+  }
   return m;
 }
 

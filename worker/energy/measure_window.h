@@ -13,7 +13,9 @@
 //      counter_resets is the resets within the window. exclusive is false when the meter says
 //      so (Describe) or the sampler saw other work on its devices, with shared_reason;
 //      failed_samples counts failed sampler reads; sampling_period_ms is the period the
-//      sampler actually read at (0 when it did not need to).
+//      sampler actually read at (0 when it did not need to); peak_memory_mb is the most
+//      device memory the sampler saw in use from the idle baseline to the end mark, with
+//      memory_source kMemoryFromNvml, when the meter reads memory (NVML).
 //
 // Meters return cumulative, non-decreasing joules and absorb resets themselves; should a
 // reading still decrease between the two marks, it is taken as a counter that restarted from
@@ -35,6 +37,11 @@
 
 namespace jb::worker {
 
+// Measurement.memory_source values (common.proto), and the MB they are counted in.
+inline constexpr char kMemoryFromNvml[] = "nvml-peak";
+inline constexpr char kMemoryFromServer[] = "server-reported";
+inline constexpr double kBytesPerMb = 1024.0 * 1024.0;
+
 struct WindowOptions {
   // Idle measurement before the window (Shard.idle_baseline_s).
   absl::Duration idle_baseline = absl::ZeroDuration();
@@ -46,8 +53,8 @@ struct WindowOptions {
 
 // Fills window_start_s, window_end_s, wall_time_s, readings, total_energy_j, idle_power_w,
 // above_idle_energy_j, method, estimated, simulated, exclusive, shared_reason,
-// failed_samples and sampling_period_ms. Returns the meter's error when a read fails, else work()'s
-// error.
+// failed_samples, sampling_period_ms and, when the meter reads memory, peak_memory_mb and
+// memory_source. Returns the meter's error when a read fails, else work()'s error.
 absl::StatusOr<joulebench::v1::Measurement> MeasureWindow(
     EnergyMeter& meter, Clock& clock, const WindowOptions& options,
     const std::function<absl::Status()>& work);

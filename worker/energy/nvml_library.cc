@@ -214,12 +214,12 @@ absl::StatusOr<std::string> NvmlLibrary::Name(nvml::Device device) const {
   return std::string(buffer);
 }
 
-absl::StatusOr<uint64_t> NvmlLibrary::MemoryTotalBytes(nvml::Device device) const {
+absl::StatusOr<nvml::Memory> NvmlLibrary::MemoryInfo(nvml::Device device) const {
   nvml::Memory memory = {};
   absl::Status status =
       Invoke(*this, api_->get_memory_info, "nvmlDeviceGetMemoryInfo", device, &memory);
   if (!status.ok()) return status;
-  return static_cast<uint64_t>(memory.total);
+  return memory;
 }
 
 absl::StatusOr<uint64_t> NvmlLibrary::TotalEnergyMillijoules(nvml::Device device) const {

@@ -128,7 +128,8 @@ class NvmlLibrary {
   // NVML's busId, e.g. "00000000:3B:00.0".
   absl::StatusOr<std::string> PciBusId(nvml::Device device) const;
   absl::StatusOr<std::string> Name(nvml::Device device) const;
-  absl::StatusOr<uint64_t> MemoryTotalBytes(nvml::Device device) const;
+  // Total, free and used bytes of the device's memory (nvmlDeviceGetMemoryInfo).
+  absl::StatusOr<nvml::Memory> MemoryInfo(nvml::Device device) const;
   // Millijoules since the driver was loaded; Unimplemented before Volta.
   absl::StatusOr<uint64_t> TotalEnergyMillijoules(nvml::Device device) const;
   absl::StatusOr<unsigned> PowerMilliwatts(nvml::Device device) const;

@@ -116,8 +116,8 @@ absl::Status DescribeBoard(const NvmlLibrary& library, nvml::Device device,
   if (absl::StatusOr<std::string> name = library.Name(device); name.ok()) {
     info.set_product(*name);
   }
-  if (absl::StatusOr<uint64_t> memory = library.MemoryTotalBytes(device); memory.ok()) {
-    info.set_memory_bytes(*memory);
+  if (absl::StatusOr<nvml::Memory> memory = library.MemoryInfo(device); memory.ok()) {
+    info.set_memory_bytes(memory->total);
   }
   if (absl::StatusOr<unsigned> limit = library.EnforcedPowerLimitMilliwatts(device); limit.ok()) {
     info.set_power_limit_w(*limit / 1000.0);
@@ -243,6 +243,19 @@ absl::StatusOr<std::vector<EnergyReading>> NvmlMeter::Read() {
     readings.push_back(std::move(reading));
   }
   return readings;
+}
+
+std::optional<uint64_t> NvmlMeter::MemoryInUseBytes() {
+  uint64_t used = 0;
+  for (const Board& board : boards_) {
+    absl::StatusOr<nvml::Memory> memory = library_->MemoryInfo(board.device);
+    if (!memory.ok()) {
+      JB_LOG(debug, "{}: memory in use not read: {}", board.source, memory.status().ToString());
+      return std::nullopt;
+    }
+    used += memory->used;
+  }
+  return used;
 }
 
 std::string NvmlMeter::SharingNow() {

@@ -16,6 +16,8 @@
 // estimated false; cumulative joules since the first Read(). A counter that goes backwards
 // (a driver reload) is a reset: the new value is added (CounterAccumulator, counters.h) and
 // counter_resets counts the resets since the first Read().
+// Memory: MemoryInUseBytes() sums nvmlDeviceGetMemoryInfo's `used` over the boards (a whole
+// board's, MIG or not: the same caveat as its energy); nullopt when one board cannot say.
 // Sharing: a MIG instance, or a board in MIG mode, is metered as the whole board, so
 // Describe().exclusive is false with the reason; SharingNow() reports boards with more than one
 // compute process (nvmlDeviceGetComputeRunningProcesses).
@@ -58,6 +60,7 @@ class NvmlMeter : public EnergyMeter {
   // "GPU-...: 2 compute processes (pids 311, 912)" per board with more than one, joined by
   // "; "; "" when none has, or when NVML cannot list processes.
   std::string SharingNow() override;
+  std::optional<uint64_t> MemoryInUseBytes() override;
 
  private:
   struct Board;
