@@ -1,5 +1,8 @@
-// `joulebench demo` as a user runs it: it prints a summary, runs a second time on the same
-// state directory, and Ctrl-C (SIGINT) stops every process it started, PostgreSQL included.
+// `joulebench demo` as a user runs it: it prints the sweep's report, runs a second time on the
+// same state directory, and Ctrl-C (SIGINT) stops every process it started, PostgreSQL
+// included; `demo --sweep FILE` runs a sweep file on the simulators its label sim_profiles
+// pairs with its hardware classes, and refuses one that leaves a class unpaired before
+// starting anything.
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -102,14 +105,18 @@ class DemoTest : public ::testing::Test {
 
 TEST_F(DemoTest, RunsTwiceAndCtrlCStopsEveryProcessItStarted) {
   const std::string state = dir_ + "/state";
-  // First run: to completion, with its summary.
+  // First run: to completion, with its report.
   std::string output;
   ASSERT_OK_AND_ASSIGN(int code, RunCommand({.argv = {JB_BINARY, "demo", "--state-dir", state}},
                                             &output, absl::Minutes(5)));
   ASSERT_EQ(code, 0) << output;
-  EXPECT_TRUE(absl::StrContains(output, "Summary of sweep 1:")) << output;
+  EXPECT_TRUE(absl::StrContains(output,
+                                "2 simulators (sim-gpu: builtin:demo-gpu, sim-cpu: "
+                                "builtin:demo-cpu), a coordinator and 2 workers"))
+      << output;
+  EXPECT_TRUE(absl::StrContains(output, "Sweep 1 (demo): succeeded, sealed")) << output;
   EXPECT_TRUE(absl::StrContains(output, "prometheus-counter (simulated)")) << output;
-  EXPECT_TRUE(absl::StrContains(output, "come from `joulebench sim`")) << output;
+  EXPECT_TRUE(absl::StrContains(output, "ran on joulebench sim")) << output;
   EXPECT_TRUE(ProcessesMentioning(state + "/pg").empty()) << "PostgreSQL outlived the demo";
 
   // Second run on the same state directory, interrupted once it is up.
@@ -125,7 +132,7 @@ TEST_F(DemoTest, RunsTwiceAndCtrlCStopsEveryProcessItStarted) {
   }
   std::string second = ReadFile(log);
   ASSERT_TRUE(absl::StrContains(second, "The stack keeps running")) << second;
-  EXPECT_TRUE(absl::StrContains(second, "Summary of sweep 2:")) << second;
+  EXPECT_TRUE(absl::StrContains(second, "Sweep 2 (demo): succeeded, sealed")) << second;
   // Two simulators, a coordinator and two workers are the demo's children; PostgreSQL (started
   // by pg_ctl, so not a child) names the state directory.
   std::vector<pid_t> children = ChildrenOf(demo->pid());
@@ -144,6 +151,91 @@ TEST_F(DemoTest, RunsTwiceAndCtrlCStopsEveryProcessItStarted) {
     EXPECT_TRUE(GoneWithin(pid, absl::Seconds(5))) << "process " << pid << " outlived the demo";
   }
   EXPECT_TRUE(ProcessesMentioning(state + "/pg").empty());
+}
+
+// The report's section of `task`: from its title line to the blank line after its table.
+std::string ReportSection(const std::string& report, const std::string& task) {
+  size_t begin = report.find(absl::StrCat("\n", task, ": "));
+  if (begin == std::string::npos) return "";
+  size_t end = report.find("\n\n", begin + 1);
+  return report.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+// A sweep of two models from the Cao et al. profiles on both of that paper's classes, each
+// served by its own profile, four samples per task.
+constexpr char kSmallPaperSweep[] = R"(name: small-cao
+models:
+  - {name: Qwen/Qwen2.5-0.5B-Instruct, parameters: 4.94e8}
+  - {name: Qwen/Qwen2.5-7B-Instruct, parameters: 7.62e9}
+tasks: [sentiment, science-mc]
+hardware_classes:
+  - {name: a10x8, price_per_hour_usd: 16.00}
+  - a100x8
+sample_limit: 4
+shard_size: 4
+concurrency: 4
+idle_baseline_s: 0.1
+labels:
+  sim_profiles: "a10x8=builtin:cao2026-a10,a100x8=builtin:cao2026-a100"
+)";
+
+TEST_F(DemoTest, SweepFileRunsOnItsPairedSimulatorsAndReportsEveryCell) {
+  const std::string sweep = dir_ + "/small-cao.yaml";
+  std::ofstream(sweep) << kSmallPaperSweep;
+  std::string output;
+  ASSERT_OK_AND_ASSIGN(
+      int code,
+      RunCommand({.argv = {JB_BINARY, "demo", "--sweep", sweep, "--state-dir", dir_ + "/state"}},
+                 &output, absl::Minutes(5)));
+  ASSERT_EQ(code, 0) << output;
+  EXPECT_TRUE(absl::StrContains(output,
+                                "2 simulators (a10x8: builtin:cao2026-a10, a100x8: "
+                                "builtin:cao2026-a100), a coordinator and 2 workers"))
+      << output;
+  EXPECT_TRUE(absl::StrContains(output, "Sweep 1 (small-cao): succeeded, sealed")) << output;
+  for (const char* task : {"sentiment", "science-mc"}) {
+    const std::string section = ReportSection(output, task);
+    ASSERT_FALSE(section.empty()) << "no section for " << task << " in\n" << output;
+    int cells = 0;
+    for (const char* model : {"Qwen/Qwen2.5-0.5B-Instruct", "Qwen/Qwen2.5-7B-Instruct"}) {
+      for (const char* hardware_class : {"a10x8", "a100x8"}) {
+        bool found = false;
+        for (absl::string_view line : absl::StrSplit(section, '\n')) {
+          std::vector<absl::string_view> words = absl::StrSplit(line, ' ', absl::SkipWhitespace());
+          // A row: model, hardware class, samples, ...
+          if (words.size() > 2 && words[0] == model && words[1] == hardware_class) {
+            found = true;
+            EXPECT_EQ(words[2], "4") << line;
+          }
+        }
+        EXPECT_TRUE(found) << task << " " << model << " " << hardware_class << " in\n" << section;
+        cells += found;
+      }
+    }
+    EXPECT_EQ(cells, 4);
+  }
+  EXPECT_TRUE(ProcessesMentioning(dir_ + "/state/pg").empty()) << "PostgreSQL outlived the demo";
+}
+
+TEST_F(DemoTest, SweepWithAnUnpairedClassIsRefusedBeforeAnythingStarts) {
+  const std::string sweep = dir_ + "/unpaired.yaml";
+  std::ofstream(sweep) << R"(name: unpaired
+models: [{name: sim-small-1b, parameters: 1.1e9}]
+tasks: [sentiment-mini]
+hardware_classes: [sim-gpu, my-cpu]
+labels: {sim_profiles: "sim-gpu=builtin:demo-gpu"}
+)";
+  const std::string state = dir_ + "/state";
+  std::string output;
+  ASSERT_OK_AND_ASSIGN(
+      int code, RunCommand({.argv = {JB_BINARY, "demo", "--sweep", sweep, "--state-dir", state}},
+                           &output, absl::Seconds(30)));
+  EXPECT_EQ(code, 2) << output;
+  EXPECT_TRUE(absl::StrContains(
+      output, absl::StrCat("error: ", sweep, ": hardware class 'my-cpu' has no simulator profile")))
+      << output;
+  EXPECT_TRUE(absl::StrContains(output, "add my-cpu=PROFILE to the label")) << output;
+  EXPECT_FALSE(std::filesystem::exists(state)) << "the demo started something";
 }
 
 }  // namespace
