@@ -117,6 +117,10 @@ TEST_F(DemoTest, RunsTwiceAndCtrlCStopsEveryProcessItStarted) {
   EXPECT_TRUE(absl::StrContains(output, "Sweep 1 (demo): succeeded, sealed")) << output;
   EXPECT_TRUE(absl::StrContains(output, "prometheus-counter (simulated)")) << output;
   EXPECT_TRUE(absl::StrContains(output, "ran on joulebench sim")) << output;
+  // Workers without a region get the world average, and the report says so.
+  EXPECT_TRUE(absl::StrContains(output, "Carbon is kWh x PUE x grid intensity from world-average"))
+      << output;
+  EXPECT_TRUE(absl::StrContains(output, "sim-cpu: hardware+electricity")) << output;
   EXPECT_TRUE(ProcessesMentioning(state + "/pg").empty()) << "PostgreSQL outlived the demo";
 
   // Second run on the same state directory, interrupted once it is up.
