@@ -20,6 +20,7 @@ std::string G(double x, int digits = 4) {
   return Known(x) ? absl::StrFormat("%.*g", digits, x) : "-";
 }
 std::string Ms(double seconds) { return G(seconds * 1000); }
+std::string Mb(double mb) { return Known(mb) ? absl::StrFormat("%.0f", mb) : "-"; }
 
 std::string ScoreText(const storage::CellSummary& c) {
   if (!Known(c.score)) return "-";
@@ -63,9 +64,10 @@ std::string PerEText(const ReportCell& rc) {
 std::vector<std::string> Header(const ReportHeader& h, bool changes) {
   std::vector<std::string> cols;
   if (h.ranked) cols.push_back("rank");
-  for (const char* c : {"model", "hardware", "samples", "score [95% CI]", "J/query",
-                        "energy method", "gCO2e/query", "USD/1k", "TTFT p50 ms", "TPOT p50 ms",
-                        "e2e p50 s", "e2e p95 s", "throughput", "PER", "PER-E", "front"}) {
+  for (const char* c :
+       {"model", "hardware", "samples", "score [95% CI]", "J/query", "energy method", "gCO2e/query",
+        "USD/1k", "TTFT p50 ms", "TPOT p50 ms", "e2e p50 s", "e2e p95 s", "throughput", "memory MB",
+        "PER", "PER-E", "front"}) {
     cols.push_back(c);
   }
   if (changes) cols.push_back("changed");
@@ -80,10 +82,11 @@ std::vector<std::string> Row(const ReportHeader& h, const ReportCell& rc, bool c
   if (Known(c.completeness) && c.completeness < 1) {
     absl::StrAppend(&samples, absl::StrFormat(" (%.0f%%)", 100 * c.completeness));
   }
-  row.insert(row.end(), {c.model, c.hardware_class, samples, ScoreText(c), G(c.joules_per_query),
-                         MethodText(c), G(c.carbon_g_per_query), G(c.cost_usd_per_query * 1000),
-                         Ms(c.p50_ttft_s), Ms(c.p50_tpot_s), G(c.p50_e2e_s), G(c.p95_e2e_s),
-                         ThroughputText(c), PerText(rc), PerEText(rc), FrontText(rc)});
+  row.insert(row.end(),
+             {c.model, c.hardware_class, samples, ScoreText(c), G(c.joules_per_query),
+              MethodText(c), G(c.carbon_g_per_query), G(c.cost_usd_per_query * 1000),
+              Ms(c.p50_ttft_s), Ms(c.p50_tpot_s), G(c.p50_e2e_s), G(c.p95_e2e_s), ThroughputText(c),
+              Mb(c.peak_memory_mb), PerText(rc), PerEText(rc), FrontText(rc)});
   if (changes) row.push_back(rc.changes.empty() ? "-" : rc.changes);
   return row;
 }

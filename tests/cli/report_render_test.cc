@@ -56,6 +56,14 @@ TEST(ReportRenderTest, TableLabelsSimulatedEnergyAndUnknowns) {
   EXPECT_THAT(text, Not(HasSubstr("nan")));
 }
 
+TEST(ReportRenderTest, TableShowsEachCellsMemoryInWholeMegabytes) {
+  std::vector<TaskSection> sections = Sections();
+  sections[0].cells[0].cell.peak_memory_mb = 134000.4;
+  const std::string text = RenderReport({"Sweep 7"}, sections, ReportFormat::kTable);
+  EXPECT_THAT(text, HasSubstr("memory MB"));
+  EXPECT_THAT(text, HasSubstr(" 134000 "));
+}
+
 TEST(ReportRenderTest, MarkdownEscapesPipes) {
   const std::string md = RenderReport({"Sweep 7"}, Sections(), ReportFormat::kMarkdown);
   EXPECT_THAT(md, HasSubstr("# Sweep 7\n"));
