@@ -149,6 +149,7 @@ CellSummary CellFromRow(const pqxx::row& row) {
 absl::StatusOr<std::vector<CellSummary>> SummarizeSweep(pqxx::transaction_base& tx,
                                                         int64_t sweep_id, UnsealedScores unsealed) {
   JB_ASSIGN_OR_RETURN(SweepOverview sweep, GetSweepOverview(tx, sweep_id));
+  tx.exec0("SET LOCAL jit = off");
   std::vector<CellSummary> out;
   for (const auto& row :
        tx.exec_params(absl::StrCat("SELECT ", CellColumns("cell_metrics"),

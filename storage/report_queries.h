@@ -117,6 +117,9 @@ CellSummary CellFromRow(const pqxx::row& row);
 
 // One row per (model, task, hardware class) of the sweep, ordered by task, model, class.
 // NotFound for an unknown sweep; Internal when a stored task definition does not parse.
+// Turns JIT compilation off for the rest of `tx` (SET LOCAL jit = off): cell_metrics' live
+// branch is planned over all of a sweep's rows even when it is sealed, and compiling for that
+// estimate took longer than the query (migration 0012, docs/performance.md).
 absl::StatusOr<std::vector<CellSummary>> SummarizeSweep(
     pqxx::transaction_base& tx, int64_t sweep_id,
     UnsealedScores unsealed = UnsealedScores::kCompute);

@@ -49,6 +49,7 @@ TEST_F(ReaderRoleTest, ReadsTheReportingViewsAndNothingElse) {
       EXPECT_EQ(w.exec1(absl::StrCat("SELECT count(*) FROM ", view))[0].as<int>(), 0) << view;
     }
     EXPECT_EQ(w.exec1("SHOW statement_timeout")[0].as<std::string>(), "30s");
+    EXPECT_EQ(w.exec1("SHOW jit")[0].as<std::string>(), "off");  // migration 0012
   }
   for (const char* table : {"shards", "sample_results", "shard_measurements", "sweeps", "workers",
                             "suites", "suite_samples", "schema_migrations", "sealed_cells"}) {

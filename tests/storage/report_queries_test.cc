@@ -51,6 +51,13 @@ TEST_F(ReportQueriesTest, CellShowsItsWeakestMethodAndJoulesPerQuery) {
   EXPECT_FALSE(cells[0].simulated);
   EXPECT_DOUBLE_EQ(cells[0].p50_ttft_s, 0.45);  // median of 0.1 .. 0.8
   EXPECT_DOUBLE_EQ(cells[0].p50_tpot_s, 0.02);
+  // JIT is off for the rest of the report's transaction (report_queries.h).
+  EXPECT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
+    EXPECT_EQ(w.exec1("SHOW jit")[0].as<std::string>(), "on");
+    JB_RETURN_IF_ERROR(SummarizeSweep(w, sweep).status());
+    EXPECT_EQ(w.exec1("SHOW jit")[0].as<std::string>(), "off");
+    return absl::OkStatus();
+  }));
 }
 
 // PER's memory term: the most any shard of the cell held, with every source it came from; a
