@@ -23,7 +23,7 @@ void AddCoordinatorCommand(CLI::App& app, int* exit_code) {
   AddFlag(cmd, "--lease-ttl", flags->lease_ttl_s,
           "Seconds a shard lease lasts without a heartbeat (workers beat every TTL/3)");
   AddFlag(cmd, "--reaper-interval", flags->reaper_interval_s,
-          "Seconds between scans for expired leases");
+          "Seconds between scans for expired leases, and for ended sweeps to seal");
   AddFlag(cmd, "--max-threads", flags->options.max_threads,
           "Bound on concurrent gRPC handlers; calls beyond it are shed with RESOURCE_EXHAUSTED "
           "(workers retry) while the handlers wait for a database connection");

@@ -53,6 +53,7 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(
                      " (address in use or invalid); pass another --grpc-listen HOST:PORT"));
   }
   server->reaper_ = std::thread([s = server.get()] { s->ReapLoop(); });
+  server->sealer_ = std::thread([s = server.get()] { s->SealLoop(); });
   return server;
 }
 
@@ -66,6 +67,7 @@ void CoordinatorServer::Stop() {
     server_.reset();
   }
   if (reaper_.joinable()) reaper_.join();
+  if (sealer_.joinable()) sealer_.join();
 }
 
 void CoordinatorServer::Wait() { stopping_.WaitForNotification(); }
@@ -84,6 +86,11 @@ void CoordinatorServer::ReapLoop() {
     } else if (*lost > 0) {
       JB_LOG(warn, "{} worker(s) silent for more than a lease TTL are now marked lost", *lost);
     }
+  }
+}
+
+void CoordinatorServer::SealLoop() {
+  while (!stopping_.WaitForNotificationWithTimeout(options_.reaper_interval)) {
     if (int sealed = sweeps_->SealEndedSweeps(); sealed > 0) {
       JB_LOG(info, "sealed {} ended sweep(s): their scores are stored", sealed);
     }

@@ -1,10 +1,13 @@
-// The coordinator process: migrations, the worker and admin gRPC services, and the reaper
-// (expired leases, lost workers, sealing ended sweeps), over one database. Coordinators keep no
-// state of their own, so several may run against one database (DESIGN.md section 2).
+// The coordinator process: migrations, the worker and admin gRPC services, the reaper
+// (expired leases, lost workers) and the sealer (ended sweeps' scores), over one database.
+// Coordinators keep no state of their own, so several may run against one database (DESIGN.md
+// section 2).
 //
 // Lifecycle: Start() connects (retrying while PostgreSQL starts), migrates, binds and serves;
 // Stop() stops accepting calls, lets running calls finish within a grace period, stops the
-// reaper. The destructor calls Stop().
+// reaper and the sealer. The destructor calls Stop(). Both run every reaper_interval on their
+// own threads, so sealing a sweep of millions of rows (minutes) never delays returning an
+// expired lease to the queue.
 // Thread-safety: Start and Stop from one thread; everything else is internal.
 #pragma once
 
@@ -49,6 +52,7 @@ class CoordinatorServer {
  private:
   CoordinatorServer() = default;
   void ReapLoop();
+  void SealLoop();
 
   // Members in dependency order: services use the database, the server uses the services.
   CoordinatorOptions options_;
@@ -61,6 +65,7 @@ class CoordinatorServer {
   int port_ = 0;
   absl::Notification stopping_;
   std::thread reaper_;
+  std::thread sealer_;
 };
 
 // `joulebench coordinator`: runs until SIGTERM/SIGINT. Returns the process exit code.
