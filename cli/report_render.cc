@@ -108,8 +108,9 @@ std::string SectionTitle(const TaskSection& s) {
 
 constexpr char kLegend[] =
     "front: on the Pareto front of score against E = J/query, C = gCO2e/query, $ = USD/1k "
-    "queries, L = e2e p50 latency, per task and hardware class. PER and PER-E: "
-    "docs/methodology.md.";
+    "queries, L = e2e p50 latency, per task and hardware class. PER and PER-E "
+    "(docs/methodology.md) are min-max normalised over the task's cells shown: a cell that is "
+    "the worst of them on any term scores 0.";
 
 std::string RenderText(const ReportHeader& h, const std::vector<TaskSection>& sections) {
   const bool changes = AnyChanges(sections);

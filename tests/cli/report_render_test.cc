@@ -54,6 +54,8 @@ TEST(ReportRenderTest, TableLabelsSimulatedEnergyAndUnknowns) {
   EXPECT_THAT(text, HasSubstr("10 (25%)"));
   EXPECT_THAT(text, HasSubstr("- (no memory)"));
   EXPECT_THAT(text, Not(HasSubstr("nan")));
+  // A PER of 0 is explained where it is read.
+  EXPECT_THAT(text, HasSubstr("the worst of them on any term scores 0"));
 }
 
 TEST(ReportRenderTest, TableShowsEachCellsMemoryInWholeMegabytes) {
