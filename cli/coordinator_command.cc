@@ -1,4 +1,4 @@
-// `joulebench coordinator --db URL --grpc-listen :7070`
+// `joulebench coordinator --db URL --grpc-listen :7070 [--http-listen :8080]`
 #include "cli/command.h"
 #include "common/flags.h"
 #include "common/logging.h"
@@ -16,10 +16,14 @@ void AddCoordinatorCommand(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
       "coordinator",
-      "Run the coordinator: migrations, the worker and admin gRPC APIs, the lease reaper.");
+      "Run the coordinator: migrations, the worker and admin gRPC APIs, the HTTP API, the lease "
+      "reaper.");
   AddFlag(cmd, "--db", flags->options.db_url,
           "PostgreSQL URL, e.g. postgresql://joulebench@127.0.0.1:5432/joulebench");
   AddFlag(cmd, "--grpc-listen", flags->options.grpc_listen, "gRPC listen address HOST:PORT");
+  AddFlag(cmd, "--http-listen", flags->options.http_listen,
+          "HTTP listen address HOST:PORT of the read-only JSON API (docs/api.md), e.g. :8080; "
+          "empty serves none");
   AddFlag(cmd, "--lease-ttl", flags->lease_ttl_s,
           "Seconds a shard lease lasts without a heartbeat (workers beat every TTL/3)");
   AddFlag(cmd, "--reaper-interval", flags->reaper_interval_s,

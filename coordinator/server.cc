@@ -52,6 +52,12 @@ absl::StatusOr<std::unique_ptr<CoordinatorServer>> CoordinatorServer::Start(
         absl::StrCat("cannot listen on ", options.grpc_listen,
                      " (address in use or invalid); pass another --grpc-listen HOST:PORT"));
   }
+  if (!options.http_listen.empty()) {
+    server->http_api_ = std::make_unique<HttpApi>(server->db_.get());
+    auto http = HttpServer::Start(options.http_listen, server->http_api_.get());
+    if (!http.ok()) return http.status();
+    server->http_ = *std::move(http);
+  }
   server->reaper_ = std::thread([s = server.get()] { s->ReapLoop(); });
   server->sealer_ = std::thread([s = server.get()] { s->SealLoop(); });
   return server;
@@ -61,6 +67,7 @@ CoordinatorServer::~CoordinatorServer() { Stop(); }
 
 void CoordinatorServer::Stop() {
   if (!stopping_.HasBeenNotified()) stopping_.Notify();
+  if (http_ != nullptr) http_->Stop();
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
     server_->Wait();
@@ -109,6 +116,10 @@ int RunCoordinatorCommand(const CoordinatorOptions& options) {
   }
   JB_LOG(info, "coordinator serving gRPC on port {} (lease TTL {})", (*server)->port(),
          absl::FormatDuration(options.lease.lease_ttl));
+  if ((*server)->http_port() != 0) {
+    JB_LOG(info, "coordinator serving the HTTP API on port {} (/api/v1/, docs/api.md)",
+           (*server)->http_port());
+  }
   Shutdown::OnShutdown([s = server->get()] { s->Stop(); });
   (*server)->Wait();
   (*server)->Stop();

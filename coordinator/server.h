@@ -1,14 +1,15 @@
-// The coordinator process: migrations, the worker and admin gRPC services, the reaper
-// (expired leases, lost workers) and the sealer (ended sweeps' scores), over one database.
+// The coordinator process: migrations, the worker and admin gRPC services, the read-only HTTP
+// API (coordinator/http_api.h) when asked for, the reaper (expired leases, lost workers) and
+// the sealer (ended sweeps' scores), over one database.
 // Coordinators keep no state of their own, so several may run against one database (DESIGN.md
 // section 2).
 //
 // Lifecycle: Start() connects (retrying while PostgreSQL starts), migrates, binds and serves;
-// Stop() stops accepting calls, lets running calls finish within a grace period, stops the
-// reaper and the sealer. The destructor calls Stop(). Both run every reaper_interval on their
-// own threads, so sealing a sweep of millions of rows (minutes) never delays returning an
-// expired lease to the queue.
-// Thread-safety: Start and Stop from one thread; everything else is internal.
+// Stop() stops the HTTP server, stops accepting calls, lets running calls finish within a
+// grace period, stops the reaper and the sealer. The destructor calls Stop(). Both run every
+// reaper_interval on their own threads, so sealing a sweep of millions of rows (minutes) never
+// delays returning an expired lease to the queue. Thread-safety: Start and Stop from one thread;
+// everything else is internal.
 #pragma once
 
 #include <memory>
@@ -17,6 +18,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
+#include "coordinator/http_api.h"
+#include "coordinator/http_server.h"
 #include "coordinator/lease_service.h"
 #include "coordinator/sweep_service.h"
 #include "grpcpp/server.h"
@@ -28,6 +31,8 @@ struct CoordinatorOptions {
   std::string db_url;
   // host:port to listen on; port 0 picks a free port (read it back with port()).
   std::string grpc_listen = "0.0.0.0:7070";
+  // host:port for the HTTP API; "" serves none; port 0 picks a free port (http_port()).
+  std::string http_listen;
   LeaseOptions lease;
   absl::Duration reaper_interval = absl::Seconds(5);
   // Bound on gRPC handler threads; a call beyond it is shed with RESOURCE_EXHAUSTED (workers
@@ -45,6 +50,8 @@ class CoordinatorServer {
   ~CoordinatorServer();
 
   int port() const { return port_; }
+  // The HTTP API's port; 0 when http_listen was empty.
+  int http_port() const { return http_ == nullptr ? 0 : http_->port(); }
   void Stop();
   // Blocks until Stop() is called.
   void Wait();
@@ -62,6 +69,8 @@ class CoordinatorServer {
   std::unique_ptr<grpc::Service> admin_grpc_;
   std::unique_ptr<grpc::Service> coordinator_grpc_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<HttpApi> http_api_;
+  std::unique_ptr<HttpServer> http_;
   int port_ = 0;
   absl::Notification stopping_;
   std::thread reaper_;

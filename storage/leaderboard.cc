@@ -64,4 +64,37 @@ absl::StatusOr<std::vector<LeaderboardRow>> ReadLeaderboard(pqxx::transaction_ba
   return rows;
 }
 
+absl::StatusOr<std::vector<SnapshotPoint>> ReadSnapshotHistory(pqxx::transaction_base& tx,
+                                                               const std::string& model,
+                                                               const std::string& task) {
+  std::vector<SnapshotPoint> points;
+  for (const auto& row : tx.exec_params(
+           "SELECT snapshot_date::text, task, model, hardware_class, sweep_id, score_metric,"
+           "  score, score_ci_low, score_ci_high, energy_method, simulated,"
+           "  COALESCE(j_per_query, 'NaN'), COALESCE(gco2e_per_query, 'NaN'),"
+           "  COALESCE(usd_per_1k_queries, 'NaN'), COALESCE(e2e_p50_s, 'NaN') "
+           "FROM leaderboard_snapshots WHERE model = $1 AND ($2 = '' OR task = $2) "
+           "ORDER BY snapshot_date, task, hardware_class",
+           model, task)) {
+    SnapshotPoint p;
+    p.date = row[0].as<std::string>();
+    p.task = row[1].as<std::string>();
+    p.model = row[2].as<std::string>();
+    p.hardware_class = row[3].as<std::string>();
+    p.sweep_id = row[4].as<int64_t>();
+    p.score_metric = row[5].as<std::string>();
+    p.score = row[6].as<double>();
+    p.score_ci.low = row[7].as<double>();
+    p.score_ci.high = row[8].as<double>();
+    p.method = row[9].as<std::string>();
+    p.simulated = row[10].as<bool>();
+    p.joules_per_query = row[11].as<double>();
+    p.carbon_g_per_query = row[12].as<double>();
+    p.cost_usd_per_1k = row[13].as<double>();
+    p.p50_e2e_s = row[14].as<double>();
+    points.push_back(std::move(p));
+  }
+  return points;
+}
+
 }  // namespace jb::storage

@@ -61,4 +61,29 @@ struct LeaderboardRow {
 absl::StatusOr<std::vector<LeaderboardRow>> ReadLeaderboard(pqxx::transaction_base& tx,
                                                             const std::string& task);
 
+// One cell as one snapshot stored it (leaderboard_snapshots).
+struct SnapshotPoint {
+  std::string date;  // YYYY-MM-DD (UTC)
+  std::string task;
+  std::string model;
+  std::string hardware_class;
+  int64_t sweep_id = 0;
+  std::string score_metric;
+  double score = 0;
+  tasks::Interval score_ci;
+  double joules_per_query = 0;  // NaN when not metered
+  std::string method;
+  bool simulated = false;
+  double carbon_g_per_query = 0;  // NaN when unknown
+  double cost_usd_per_1k = 0;     // NaN when unpriced
+  double p50_e2e_s = 0;           // NaN when unknown
+};
+
+// Every snapshot of `model`'s cells, of `task` unless it is empty, oldest first, then by task
+// and hardware class. Empty when the model was never snapshotted. Reads only
+// leaderboard_snapshots, so joulebench_reader may call it.
+absl::StatusOr<std::vector<SnapshotPoint>> ReadSnapshotHistory(pqxx::transaction_base& tx,
+                                                               const std::string& model,
+                                                               const std::string& task);
+
 }  // namespace jb::storage

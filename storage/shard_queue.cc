@@ -294,15 +294,14 @@ absl::StatusOr<int> ReapExpiredLeases(pqxx::work& w) {
   return static_cast<int>(r.size());
 }
 
-absl::StatusOr<ShardRecord> GetShard(pqxx::work& w, int64_t shard_id) {
-  pqxx::result r = w.exec_params(
-      "SELECT id, sweep_id, model, task, hardware_class, sample_begin, sample_end, state,"
-      "  attempts, max_attempts, COALESCE(lease_owner, ''), lease_epoch, progress_samples,"
-      "  last_error, (extract(epoch FROM not_before) * 1000000)::bigint "
-      "FROM shards WHERE id = $1",
-      shard_id);
-  if (r.empty()) return absl::NotFoundError(absl::StrCat("unknown shard ", shard_id));
-  const auto& row = r[0];
+namespace {
+
+constexpr char kShardRecordColumns[] =
+    "SELECT id, sweep_id, model, task, hardware_class, sample_begin, sample_end, state,"
+    "  attempts, max_attempts, COALESCE(lease_owner, ''), lease_epoch, progress_samples,"
+    "  last_error, (extract(epoch FROM not_before) * 1000000)::bigint FROM shards ";
+
+ShardRecord ShardFromRow(const pqxx::row& row) {
   ShardRecord s;
   s.shard_id = row[0].as<int64_t>();
   s.sweep_id = row[1].as<int64_t>();
@@ -320,6 +319,25 @@ absl::StatusOr<ShardRecord> GetShard(pqxx::work& w, int64_t shard_id) {
   s.last_error = row[13].as<std::string>();
   s.not_before = absl::FromUnixMicros(row[14].as<int64_t>());
   return s;
+}
+
+}  // namespace
+
+absl::StatusOr<ShardRecord> GetShard(pqxx::work& w, int64_t shard_id) {
+  pqxx::result r = w.exec_params(absl::StrCat(kShardRecordColumns, "WHERE id = $1"), shard_id);
+  if (r.empty()) return absl::NotFoundError(absl::StrCat("unknown shard ", shard_id));
+  return ShardFromRow(r[0]);
+}
+
+absl::StatusOr<std::vector<ShardRecord>> ListShardErrors(pqxx::work& w, int64_t sweep_id) {
+  std::vector<ShardRecord> shards;
+  for (const auto& row : w.exec_params(absl::StrCat(kShardRecordColumns,
+                                                    "WHERE sweep_id = $1 AND last_error <> '' "
+                                                    "ORDER BY state <> 'failed', id"),
+                                       sweep_id)) {
+    shards.push_back(ShardFromRow(row));
+  }
+  return shards;
 }
 
 }  // namespace jb::storage

@@ -190,4 +190,8 @@ absl::StatusOr<int> ReapExpiredLeases(pqxx::work& w);
 // kNotFound for an unknown id.
 absl::StatusOr<ShardRecord> GetShard(pqxx::work& w, int64_t shard_id);
 
+// The sweep's shards that recorded an error (last_error): failed ones first, then those
+// pending a retry (or run again since), each by id. Empty for an unknown sweep.
+absl::StatusOr<std::vector<ShardRecord>> ListShardErrors(pqxx::work& w, int64_t sweep_id);
+
 }  // namespace jb::storage
