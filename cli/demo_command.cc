@@ -127,8 +127,8 @@ int RunDemo(const DemoFlags& flags) {
     return kExitFailure;
   }
   if (Shutdown::Requested()) return kExitFailure;
-  std::cout << "coordinator at " << (*stack)->coordinator_address() << ", database "
-            << (*stack)->db_url() << "\n";
+  std::cout << "coordinator at " << (*stack)->coordinator_address() << " (JSON API "
+            << (*stack)->api_url() << "), database " << (*stack)->db_url() << "\n";
 
   AdminConnection admin((*stack)->coordinator_address());
   auto submitted = admin.SubmitSweep(sweep->request);
@@ -146,8 +146,9 @@ int RunDemo(const DemoFlags& flags) {
   }
   if (flags.keep_running) {
     std::cout << "\nThe stack keeps running: `joulebench status --coordinator "
-              << (*stack)->coordinator_address() << "`, or psql " << (*stack)->db_url()
-              << ". Ctrl-C stops it." << std::endl;
+              << (*stack)->coordinator_address() << "`, the JSON API at " << (*stack)->api_url()
+              << " (docs/api.md), or psql " << (*stack)->db_url() << ". Ctrl-C stops it."
+              << std::endl;
     while (!Shutdown::WaitFor(absl::Seconds(1))) {
     }
   }

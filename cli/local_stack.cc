@@ -47,6 +47,10 @@ std::string LocalStack::coordinator_address(size_t i) const {
   return absl::StrCat("127.0.0.1:", coordinator_ports_.at(i));
 }
 
+std::string LocalStack::api_url(size_t i) const {
+  return absl::StrCat("http://127.0.0.1:", coordinator_http_ports_.at(i), "/api/v1/");
+}
+
 std::string LocalStack::sim_url(size_t i) const {
   return absl::StrCat("http://127.0.0.1:", sim_ports_.at(i));
 }
@@ -76,6 +80,8 @@ absl::Status LocalStack::StartCoordinator(size_t i) {
                                    db_url_,
                                    "--grpc-listen",
                                    coordinator_address(i),
+                                   "--http-listen",
+                                   absl::StrCat("127.0.0.1:", coordinator_http_ports_.at(i)),
                                    "--lease-ttl",
                                    absl::StrCat(absl::ToDoubleSeconds(options_.lease_ttl)),
                                    "--reaper-interval",
@@ -143,6 +149,9 @@ absl::Status LocalStack::StartAll() {
     auto port = PickFreePort();
     if (!port.ok()) return port.status();
     coordinator_ports_.push_back(*port);
+    auto http_port = PickFreePort();
+    if (!http_port.ok()) return http_port.status();
+    coordinator_http_ports_.push_back(*http_port);
     coordinators_.emplace_back();
     if (absl::Status s = StartCoordinator(coordinators_.size() - 1); !s.ok()) return s;
   }

@@ -63,6 +63,8 @@ class LocalStack {
   const std::string& db_url() const { return db_url_; }
   // "127.0.0.1:PORT" of coordinator replica `i`'s gRPC server.
   std::string coordinator_address(size_t i = 0) const;
+  // "http://127.0.0.1:PORT/api/v1/": coordinator replica `i`'s JSON API (docs/api.md).
+  std::string api_url(size_t i = 0) const;
   // "http://127.0.0.1:PORT" of simulator `i` (its API is under /v1).
   std::string sim_url(size_t i) const;
   std::string log_path(const std::string& process) const;
@@ -87,6 +89,7 @@ class LocalStack {
   std::unique_ptr<storage::LocalPostgres> postgres_;
   std::string db_url_;
   std::vector<int> coordinator_ports_;
+  std::vector<int> coordinator_http_ports_;
   std::vector<int> sim_ports_;
   std::vector<std::unique_ptr<Subprocess>> sims_;
   std::vector<std::unique_ptr<Subprocess>> coordinators_;

@@ -13,11 +13,13 @@
 #include <sstream>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/process.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "tests/testing/status_matchers.h"
 
 namespace jb {
@@ -137,6 +139,27 @@ TEST_F(DemoTest, RunsTwiceAndCtrlCStopsEveryProcessItStarted) {
   std::string second = ReadFile(log);
   ASSERT_TRUE(absl::StrContains(second, "The stack keeps running")) << second;
   EXPECT_TRUE(absl::StrContains(second, "Sweep 2 (demo): succeeded, sealed")) << second;
+  // The coordinator's JSON API answers at the URL the demo prints.
+  const std::string api_mark = "the JSON API at http://127.0.0.1:";
+  const size_t api_at = second.find(api_mark);
+  int api_port = 0;
+  ASSERT_NE(api_at, std::string::npos) << second;
+  ASSERT_TRUE(absl::SimpleAtoi(
+      second.substr(api_at + api_mark.size(),
+                    second.find('/', api_at + api_mark.size()) - api_at - api_mark.size()),
+      &api_port))
+      << second;
+  httplib::Client api("127.0.0.1", api_port);
+  api.set_connection_timeout(5);
+  api.set_read_timeout(30);
+  httplib::Result sweep = api.Get("/api/v1/sweeps/2");
+  ASSERT_TRUE(sweep);
+  EXPECT_EQ(sweep->status, 200) << sweep->body;
+  EXPECT_TRUE(absl::StrContains(sweep->body, R"("state":"succeeded")")) << sweep->body;
+  httplib::Result board = api.Get("/api/v1/leaderboard");
+  ASSERT_TRUE(board);
+  EXPECT_EQ(board->status, 200) << board->body;
+  EXPECT_TRUE(absl::StrContains(board->body, R"("simulated":true)")) << board->body;
   // Two simulators, a coordinator and two workers are the demo's children; PostgreSQL (started
   // by pg_ctl, so not a child) names the state directory.
   std::vector<pid_t> children = ChildrenOf(demo->pid());
