@@ -271,8 +271,9 @@ absl::StatusOr<Json> Sweeps(storage::Database* db, const Params& params) {
   if (params.count("limit") > 0) {
     const std::string text = Param(params, "limit");
     if (!absl::SimpleAtoi(text, &limit) || limit < 1 || limit > kMaxSweepLimit) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "limit '", text, "' is out of range; pass a whole number from 1 to ", kMaxSweepLimit));
+      return absl::InvalidArgumentError(
+          absl::StrCat("limit '", text, "' is not a whole number from 1 to ", kMaxSweepLimit,
+                       "; pass one such as limit=50"));
     }
   }
   return Read(db, "the sweeps", [&](pqxx::work& w) -> absl::StatusOr<Json> {

@@ -334,8 +334,7 @@ TEST_F(HttpApiTest, SweepsListsNewestFirstWithinTheLimit) {
   for (const char* bad : {"0", "1001", "ten", "-3"}) {
     ExpectError(std::string("/api/v1/sweeps?limit=") + bad, 400, "invalid_argument",
                 std::string("limit '") + bad +
-                    "' is out of range; pass a whole number from 1 "
-                    "to 1000");
+                    "' is not a whole number from 1 to 1000; pass one such as limit=50");
   }
 }
 
