@@ -418,7 +418,7 @@ TEST_F(HttpApiTest, HistoryFollowsAModelAcrossSnapshots) {
 TEST_F(HttpApiTest, UnknownPathsAndOtherMethodsAnswerJsonErrors) {
   ExpectError("/api/v1/nothing", 404, "not_found", "no endpoint /api/v1/nothing");
   ExpectError("/", 404, "not_found", "the API is under /api/v1/");
-  for (const char* method : {"POST", "PUT", "DELETE", "PATCH"}) {
+  for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
     SCOPED_TRACE(method);
     httplib::Request req;
     req.method = method;
