@@ -440,6 +440,26 @@ TEST_F(HttpApiTest, ABusyOrBadAddressIsRefused) {
               testing::StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+// A database without the schema: the query fails, and the answer says what could not be read
+// without the SQL or PostgreSQL's message.
+TEST_F(HttpApiTest, DatabaseErrorsAnswer500WithoutTheirSql) {
+  auto unmigrated = storage::Database::Connect(CreateEmptyDatabase(), TestDatabaseOptions());
+  ASSERT_OK(unmigrated.status());
+  HttpApi api(unmigrated->get());
+  auto server = HttpServer::Start("127.0.0.1:0", &api);
+  ASSERT_OK(server.status());
+  client_ = std::make_unique<httplib::Client>("127.0.0.1", (*server)->port());
+  client_->set_connection_timeout(5);
+  client_->set_read_timeout(10);
+  ExpectError("/api/v1/sweeps", 500, "internal",
+              "reading the sweeps failed; the coordinator's log says why");
+  ExpectError("/api/v1/leaderboard", 500, "internal", "reading the leaderboard failed");
+  httplib::Result res = client_->Get("/api/v1/workers");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body.find("relation"), std::string::npos) << res->body;
+  EXPECT_EQ(res->body.find("SELECT"), std::string::npos) << res->body;
+}
+
 // CoordinatorServer serves the API when http_listen is set, and stops it in Stop().
 TEST_F(HttpApiTest, CoordinatorServesTheApiOnItsHttpPort) {
   CoordinatorOptions options;

@@ -139,5 +139,39 @@ TEST_F(LeaderboardTest, RejectsANegativeBand) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM leaderboard_snapshots"), "0");
 }
 
+// A model's cells across snapshots, oldest first, with each snapshot's figures.
+TEST_F(LeaderboardTest, SnapshotHistoryFollowsAModelOldestFirst) {
+  int64_t older = SealedSweep(1, 1);
+  Snapshot();
+  AgeSnapshots();
+  int64_t newer = SealedSweep(0, 1, /*m1_joules=*/44);
+  SnapshotTaken today = Snapshot();
+  std::vector<SnapshotPoint> points;
+  ASSERT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
+    JB_ASSIGN_OR_RETURN(points, ReadSnapshotHistory(w, "m1", ""));
+    return absl::OkStatus();
+  }));
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_LT(points[0].date, today.date);
+  EXPECT_EQ(points[0].sweep_id, older);
+  EXPECT_EQ(points[0].score, 1);
+  EXPECT_EQ(points[0].joules_per_query, 10);
+  EXPECT_EQ(points[0].method, "rapl");
+  EXPECT_FALSE(points[0].simulated);
+  EXPECT_EQ(points[1].date, today.date);
+  EXPECT_EQ(points[1].sweep_id, newer);
+  EXPECT_EQ(points[1].score, 0);
+  EXPECT_EQ(points[1].joules_per_query, 11);
+  EXPECT_EQ(points[1].task, "mini");
+  EXPECT_EQ(points[1].hardware_class, testing::kClass);
+  ASSERT_OK(db().Transact([&](pqxx::work& w) -> absl::Status {
+    JB_ASSIGN_OR_RETURN(points, ReadSnapshotHistory(w, "m1", "other-task"));
+    EXPECT_TRUE(points.empty());
+    JB_ASSIGN_OR_RETURN(points, ReadSnapshotHistory(w, "nobody", ""));
+    EXPECT_TRUE(points.empty());
+    return absl::OkStatus();
+  }));
+}
+
 }  // namespace
 }  // namespace jb::storage

@@ -445,5 +445,31 @@ TEST_F(ShardQueueTest, InsertShardsValidates) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
+// A sweep's failures: failed shards first, then retrying ones, each with its last error;
+// shards that never failed are not listed.
+TEST_F(ShardQueueTest, ListShardErrorsListsFailedThenRetryingShards) {
+  int64_t sweep = AddSweep(
+      {Planned("m1", 0, 5), Planned("m1", 5, 10, /*max_attempts=*/1), Planned("m1", 10, 15)});
+  auto first = Acquire(worker_);
+  ASSERT_TRUE(first.has_value());
+  ASSERT_OK(Fail(*first, "timeout talking to the server").status());  // retries
+  auto second = Acquire(worker_);
+  ASSERT_TRUE(second.has_value());
+  ASSERT_EQ(second->sample_begin, 5);
+  ASSERT_OK(Fail(*second, "server returned 500").status());  // out of attempts
+  auto errors = db().TransactValue([&](pqxx::work& w) { return ListShardErrors(w, sweep); });
+  ASSERT_OK(errors.status());
+  ASSERT_EQ(errors->size(), 2u);
+  EXPECT_EQ((*errors)[0].shard_id, second->shard_id);
+  EXPECT_EQ((*errors)[0].state, "failed");
+  EXPECT_EQ((*errors)[0].last_error, "server returned 500");
+  EXPECT_EQ((*errors)[1].shard_id, first->shard_id);
+  EXPECT_EQ((*errors)[1].state, "pending");
+  EXPECT_EQ((*errors)[1].last_error, "timeout talking to the server");
+  auto none = db().TransactValue([&](pqxx::work& w) { return ListShardErrors(w, sweep + 1); });
+  ASSERT_OK(none.status());
+  EXPECT_TRUE(none->empty());
+}
+
 }  // namespace
 }  // namespace jb::storage
