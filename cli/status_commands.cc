@@ -9,6 +9,7 @@
 #include "cli/sweep_progress.h"
 #include "common/flags.h"
 #include "common/text_table.h"
+#include "storage/sweep_repository.h"
 
 namespace jb::cli {
 namespace {
@@ -39,7 +40,7 @@ int RunStatus(const StatusFlags& flags) {
   TextTable table({"id", "name", "state", "shards", "failed", "samples", "created (UTC)"});
   for (const auto& s : sweeps->sweeps()) {
     table.AddRow(
-        {absl::StrCat(s.sweep_id()), s.name(), SweepStateName(s.state()),
+        {absl::StrCat(s.sweep_id()), s.name(), storage::SweepStateText(s.state()),
          absl::StrCat(s.shards_succeeded(), "/", s.shards_total()), absl::StrCat(s.shards_failed()),
          absl::StrCat(s.samples_done(), "/", s.samples_total()), FormatTime(s.created_at())});
   }

@@ -10,25 +10,11 @@
 #include "cli/command.h"
 #include "common/shutdown.h"
 #include "common/text_table.h"
+#include "storage/sweep_repository.h"
 
 namespace jb::cli {
 
 namespace v1 = joulebench::v1;
-
-std::string SweepStateName(v1::SweepState state) {
-  switch (state) {
-    case v1::SWEEP_STATE_RUNNING:
-      return "running";
-    case v1::SWEEP_STATE_SUCCEEDED:
-      return "succeeded";
-    case v1::SWEEP_STATE_FAILED:
-      return "failed";
-    case v1::SWEEP_STATE_CANCELLED:
-      return "cancelled";
-    default:
-      return "unknown";
-  }
-}
 
 namespace {
 
@@ -56,8 +42,8 @@ std::string ProgressBar(uint64_t done, uint64_t total, int width) {
 std::string SweepSummary(const v1::SweepInfo& s, absl::Time now) {
   std::string line = absl::StrFormat(
       "sweep %d '%s' %s: shards %d/%d done (%d leased, %d pending, %d failed), samples %d/%d",
-      s.sweep_id(), s.name(), SweepStateName(s.state()), s.shards_succeeded(), s.shards_total(),
-      s.shards_leased(), s.shards_pending(), s.shards_failed(), s.samples_done(),
+      s.sweep_id(), s.name(), storage::SweepStateText(s.state()), s.shards_succeeded(),
+      s.shards_total(), s.shards_leased(), s.shards_pending(), s.shards_failed(), s.samples_done(),
       s.samples_total());
   if (s.samples_failed() > 0) absl::StrAppend(&line, " (", s.samples_failed(), " failed)");
   if (!s.has_started_at() || s.samples_done() == 0) return line;

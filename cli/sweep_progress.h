@@ -10,9 +10,6 @@
 
 namespace jb::cli {
 
-// "running", "succeeded", ...
-std::string SweepStateName(joulebench::v1::SweepState state);
-
 // The summary line of `sweep` at `now`: state, shards, samples and failed samples, and once
 // samples are stored the throughput since the first lease (samples/s) and, while running,
 // the ETA at that throughput. E.g.

@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "absl/time/time.h"
-#include "cli/sweep_progress.h"
 #include "common/energy_method.h"
+#include "storage/sweep_repository.h"
 
 namespace jb::coordinator {
 namespace {
@@ -98,7 +98,7 @@ Json SweepJson(const v1::SweepInfo& s) {
   Json out = {
       {"id", s.sweep_id()},
       {"name", s.name()},
-      {"state", cli::SweepStateName(s.state())},
+      {"state", storage::SweepStateText(s.state())},
       {"priority", s.priority()},
       {"labels", labels},
       {"created_at", Time(s.created_at())},

@@ -122,6 +122,21 @@ absl::Status AddCells(pqxx::work& w, int64_t sweep_id, v1::SweepInfo* info) {
 
 }  // namespace
 
+std::string SweepStateText(v1::SweepState state) {
+  switch (state) {
+    case v1::SWEEP_STATE_RUNNING:
+      return "running";
+    case v1::SWEEP_STATE_SUCCEEDED:
+      return "succeeded";
+    case v1::SWEEP_STATE_FAILED:
+      return "failed";
+    case v1::SWEEP_STATE_CANCELLED:
+      return "cancelled";
+    default:
+      return "unknown";
+  }
+}
+
 absl::StatusOr<int64_t> InsertSweep(pqxx::work& w, const std::string& name,
                                     const std::string& spec_yaml, const std::string& source_name,
                                     int priority,

@@ -30,6 +30,10 @@ absl::StatusOr<int64_t> InsertSweep(pqxx::work& w, const std::string& name,
                                     const std::string& spec_yaml, const std::string& source_name,
                                     int priority, const std::map<std::string, std::string>& labels);
 
+// The state as `sweeps.state` stores it: "running", "succeeded", "failed", "cancelled";
+// "unknown" for any other value.
+std::string SweepStateText(joulebench::v1::SweepState state);
+
 // The sweep with shard counts by state and one CellProgress per (model, task, hardware class),
 // ordered by those names. samples_total sums each shard's range times its task's `repeats`
 // (1 when unset); samples_done counts stored sample results; mean_score averages their score.
