@@ -44,6 +44,21 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
   http.Patch(".*", refuse);
   http.Delete(".*", refuse);
   http.Options(".*", refuse);
+  // httplib's own refusals, before any route runs (a POST without Content-Length, a request
+  // line too long, a method it does not know), answer JSON like every other error.
+  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;  // the API's own error
+    const int http_status = res.status;
+    const std::string message =
+        absl::StrCat(req.method, " ", req.path, ": HTTP ", http_status,
+                     ", the request could not be served as sent; the API answers GET requests "
+                     "(docs/api.md)");
+    const absl::Status status = http_status == 404  ? absl::NotFoundError(message)
+                                : http_status < 500 ? absl::InvalidArgumentError(message)
+                                                    : absl::InternalError(message);
+    Send(HttpApi::ErrorReply(status), res);
+    res.status = http_status;
+  });
   // httplib's default also sets SO_REUSEPORT, which lets a second server bind a port in use
   // and share its connections; a busy port must be an error instead.
   http.set_socket_options([](socket_t sock) {

@@ -12,6 +12,11 @@
 //     samples 4..8 pending.
 #include "coordinator/http_api.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <memory>
 
 #include "coordinator/http_server.h"
@@ -431,6 +436,30 @@ TEST_F(HttpApiTest, UnknownPathsAndOtherMethodsAnswerJsonErrors) {
     EXPECT_EQ(body["error"]["message"],
               std::string(method) + " /api/v1/sweeps/1: the API is read-only; only GET is allowed");
   }
+}
+
+// httplib refuses a POST without Content-Length before any route runs; that answer is JSON too.
+TEST_F(HttpApiTest, RequestsRefusedBeforeRoutingAnswerJsonErrors) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  const std::string request =
+      "POST /api/v1/sweeps HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  std::string response;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) response.append(buffer, n);
+  close(fd);
+  EXPECT_EQ(response.rfind("HTTP/1.1 400", 0), 0u) << response;
+  const json body = json::parse(response.substr(response.find("\r\n\r\n") + 4));
+  EXPECT_EQ(body["error"]["code"], "invalid_argument");
+  EXPECT_EQ(body["error"]["message"],
+            "POST /api/v1/sweeps: HTTP 400, the request could not be served as sent; the API "
+            "answers GET requests (docs/api.md)");
 }
 
 TEST_F(HttpApiTest, ABusyOrBadAddressIsRefused) {
