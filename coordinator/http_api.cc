@@ -244,6 +244,7 @@ absl::StatusOr<Json> Tradeoff(storage::Database* db, const Params& params) {
                           {"score", Number(c.score)},
                           {"ci_low", Number(c.score_ci.low)},
                           {"ci_high", Number(c.score_ci.high)},
+                          {"provisional", c.score_provisional},
                           {"on_front", rc->on_front[t]},
                           {"energy", EnergyJson(c)},
                           {"sweep_id", c.sweep_id}});

@@ -279,6 +279,7 @@ TEST_F(HttpApiTest, TradeoffGivesPointsAndTheFrontPerClass) {
   EXPECT_EQ(p["x"], 10.0);
   EXPECT_EQ(p["score"], 1.0);
   EXPECT_EQ(p["ci_high"], 1.0);
+  EXPECT_EQ(p["provisional"], false);  // the leaderboard holds sealed sweeps only
   EXPECT_EQ(p["on_front"], true);
   EXPECT_EQ(p["energy"]["method"], "rapl");
   EXPECT_EQ(p["sweep_id"], nightly_);
@@ -300,6 +301,11 @@ TEST_F(HttpApiTest, TradeoffGivesPointsAndTheFrontPerClass) {
   ASSERT_EQ(sweep.status, 200) << sweep.body.dump();
   EXPECT_EQ(sweep.body["sweep_id"], nightly_);
   EXPECT_EQ(sweep.body["classes"].size(), 2u);
+  // A running sweep's points say their scores are provisional.
+  Answer running = Get("/api/v1/tradeoff?task=mini&sweep=" + std::to_string(retry_));
+  ASSERT_EQ(running.status, 200) << running.body.dump();
+  ASSERT_EQ(running.body["classes"].size(), 2u);
+  EXPECT_EQ(running.body["classes"][0]["points"][0]["provisional"], true);
 }
 
 TEST_F(HttpApiTest, TradeoffRejectsBadParameters) {
